@@ -5,11 +5,18 @@ upstream gradient times local gradient. Every op's math is written once in the o
 (:mod:`autograd_core.rules`).
 """
 
-from autograd_core.backward import grad, topological_order, zero_grad
+from autograd_core.backward import grad, reverse_topological, topological_order, zero_grad
+from autograd_core.function import Function
+from autograd_core.functional import dot, log_softmax, logsumexp, mean, softmax
+from autograd_core.functional import sum as vsum
+from autograd_core.gradcheck import GradcheckError, check_grads, gradcheck, numerical_grads
 from autograd_core.modes import detect_anomaly, enable_grad, no_grad
+from autograd_core.rules import RULES, Rule
 from autograd_core.value import AnomalyError, Value, is_anomaly_enabled, is_grad_enabled
 
 __all__ = [
-    "AnomalyError", "Value", "detect_anomaly", "enable_grad", "grad", "is_anomaly_enabled",
-    "is_grad_enabled", "no_grad", "topological_order", "zero_grad",
+    "RULES", "AnomalyError", "Function", "GradcheckError", "Rule", "Value", "check_grads",
+    "detect_anomaly", "dot", "enable_grad", "grad", "gradcheck", "is_anomaly_enabled",
+    "is_grad_enabled", "log_softmax", "logsumexp", "mean", "no_grad", "numerical_grads",
+    "reverse_topological", "softmax", "topological_order", "vsum", "zero_grad",
 ]

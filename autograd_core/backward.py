@@ -10,14 +10,15 @@ once all of its consumers have sent it their contribution. Both passes use an ex
 a chain of a million ops needs no recursion, and the counter lives on the node (``_pending``), so
 the fast path allocates no visited set and no order list.
 
-Semantics (PyTorch's): leaves accumulate across calls, so a second ``backward()`` adds the same
-gradient again; intermediate nodes are overwritten with this call's d(root)/d(node).
+Semantics (PyTorch's): leaves accumulate across calls, so a second ``backward()`` adds exactly
+the same gradient again; intermediate nodes are overwritten with this call's d(root)/d(node).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from autograd_core import value as _value
 from autograd_core.rules import RULES
@@ -35,45 +36,67 @@ def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> No
     if root._a is None:
         root.grad += seed
         return
+    stash: list[tuple[Value, Any]] = []
     try:
-        _backward_fast(root, seed)
+        _backward_fast(root, seed, stash)
     except BaseException:
         _reset_pending(root)
+        for leaf, old in stash:  # leave the leaves as they were
+            leaf.grad = old
         raise
+    for leaf, old in stash:
+        leaf.grad = old + leaf.grad
 
 
-def _backward_fast(root: Value, seed: float) -> None:
+def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> None:
     """The hot loop. Written out for the node layout of :mod:`autograd_core.value`: inputs in
     ``_a``/``_b`` (or a tuple in ``_a`` for n-ary ops), local gradients in ``_da``/``_db``;
-    inputs that are not Values are constants and get nothing."""
-    # Pass 1: count each node's consumers (edges into it); zero intermediate gradients.
+    inputs that are not Values are constants and get nothing.
+
+    Each call sums its gradients from zero (a per-call buffer): a leaf that already holds a
+    gradient has it moved to ``stash`` and added back once at the end, so a second call adds
+    exactly the same amount again, bit for bit, as PyTorch does."""
+    # Pass 1: count each node's consumers (edges into it); zero the gradients to fill.
     root.grad = seed
     stack = [root]
     pop = stack.pop
     push = stack.append
+    keep = stash.append
     while stack:
         node = pop()
         a = node._a
-        if a.__class__ is tuple:
+        if type(a) is tuple:
             for p in a:
-                if p.__class__ is Value:
+                if type(p) is Value:
                     c = p._pending
-                    if c == 0 and p._a is not None:
-                        p.grad = 0.0
-                        push(p)
+                    if c == 0:
+                        if p._a is not None:
+                            p.grad = 0.0
+                            push(p)
+                        elif p.grad:
+                            keep((p, p.grad))
+                            p.grad = 0.0
                     p._pending = c + 1
-        elif a.__class__ is Value:
+        elif type(a) is Value:
             c = a._pending
-            if c == 0 and a._a is not None:
-                a.grad = 0.0
-                push(a)
+            if c == 0:
+                if a._a is not None:
+                    a.grad = 0.0
+                    push(a)
+                elif a.grad:
+                    keep((a, a.grad))
+                    a.grad = 0.0
             a._pending = c + 1
         b = node._b
-        if b.__class__ is Value:
+        if type(b) is Value:
             c = b._pending
-            if c == 0 and b._a is not None:
-                b.grad = 0.0
-                push(b)
+            if c == 0:
+                if b._a is not None:
+                    b.grad = 0.0
+                    push(b)
+                elif b.grad:
+                    keep((b, b.grad))
+                    b.grad = 0.0
             b._pending = c + 1
     # Pass 2: upstream x local into each input; release an input once all its consumers did.
     push(root)
@@ -81,22 +104,22 @@ def _backward_fast(root: Value, seed: float) -> None:
         node = pop()
         g = node.grad
         a = node._a
-        if a.__class__ is tuple:
+        if type(a) is tuple:
             for p, local in zip(a, node._da):
-                if p.__class__ is Value:
+                if type(p) is Value:
                     p.grad += local * g
                     c = p._pending - 1
                     p._pending = c
                     if c == 0 and p._a is not None:
                         push(p)
-        elif a.__class__ is Value:
+        elif type(a) is Value:
             a.grad += node._da * g
             c = a._pending - 1
             a._pending = c
             if c == 0 and a._a is not None:
                 push(a)
         b = node._b
-        if b.__class__ is Value:
+        if type(b) is Value:
             b.grad += node._db * g
             c = b._pending - 1
             b._pending = c
@@ -160,11 +183,12 @@ def _locals_as_values(node: Value) -> tuple[Any, ...]:
     from autograd_core import value_math as VM
 
     rule = RULES.get(node._op)
-    if rule is None:
-        name = getattr(node._arg, "__class__", type(None)).__name__
+    if rule is None or node._op == "function":
+        name = type(node._arg).__name__ if node._arg is not None else node._op
         raise RuntimeError(
-            f"cannot differentiate twice through op {node._op!r} ({name}): its local gradients "
-            "are plain numbers. Build it from the engine's ops to get higher-order gradients.")
+            f"cannot differentiate twice through {name!r}: a hand-written Function's local "
+            "gradients are plain numbers. Build it from the engine's ops (Value arithmetic) to "
+            "get higher-order gradients.")
     ins = node.inputs
     if rule.arity == 1:
         return tuple(rule.local(VM, ins[0], node, node._arg))
@@ -232,7 +256,7 @@ def grad(output: Value, inputs: Sequence[Value] | Value, create_graph: bool = Fa
     if not isinstance(output, Value):
         raise TypeError(f"grad() expects a Value output, got {type(output).__name__}")
     single = isinstance(inputs, Value)
-    ins = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    ins: list[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item,arg-type]
     for i, x in enumerate(ins):
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(x).__name__}")

@@ -1,18 +1,20 @@
 """N-ary helpers that build ONE node each, and the softmax family built on them.
 
 ``sum`` and ``dot`` make a single node however many inputs they take (micrograd's ``sum()``
-of a list makes n - 1 add nodes), so a neuron's weighted sum is one node with 2n + 1 edges.
-``logsumexp`` is one stable node; ``log_softmax`` and ``softmax`` are built from it:
+of a list makes n - 1 add nodes), so a neuron's weighted sum is one node with 2n edges.
+``logsumexp`` is one stable node. ``softmax`` and ``log_softmax`` return one node per output,
+each with all of x as inputs, computed in the max-shifted form PyTorch uses:
 
-    log_softmax(x)_i = x_i - logsumexp(x)        softmax(x)_i = exp(log_softmax(x)_i)
+    softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m)       log_softmax(x)_i = x_i - logsumexp(x)
 """
 
 from __future__ import annotations
 
 import builtins
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from autograd_core.rules import DOT, LOGSUMEXP, SUM
+from autograd_core.rules import DOT, LOG_SOFTMAX, LOGSUMEXP, SOFTMAX, SUM
 from autograd_core.value import Value, apply_nary
 
 
@@ -48,15 +50,17 @@ def logsumexp(values: Iterable[Any]) -> Value:
 
 
 def log_softmax(values: Iterable[Any]) -> list[Value]:
-    """log softmax(x)_i = x_i - logsumexp(x), stable for large logits."""
+    """log softmax(x)_i = x_i - logsumexp(x), one node per output, stable for large logits;
+    d/dx_j = delta_ij - softmax(x)_j."""
     xs = list(values)
-    lse = logsumexp(xs)
-    return [x - lse for x in xs]
+    return [apply_nary(LOG_SOFTMAX, xs, k) for k in range(len(xs))]
 
 
 def softmax(values: Iterable[Any]) -> list[Value]:
-    """softmax(x)_i = e^{x_i} / sum_j e^{x_j}, computed as exp(log_softmax(x)_i): no overflow."""
-    return [v.exp() for v in log_softmax(values)]
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j), one node per output, never overflowing;
+    d/dx_j = s_i (delta_ij - s_j)."""
+    xs = list(values)
+    return [apply_nary(SOFTMAX, xs, k) for k in range(len(xs))]
 
 
 def mean(values: Iterable[Any]) -> Value:

@@ -21,18 +21,28 @@ PyTorch's derivatives (``tools/autograd/derivatives.yaml``) so gradients match i
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any
 
 
-class Rule(NamedTuple):
-    """One row of the op table."""
+class Rule:
+    """One row of the op table: ``name`` (stored on each node as ``Value._op``), ``symbol``
+    (what viz prints in the op node), ``arity`` (1, 2, or 0 for n-ary), ``forward``, ``local``,
+    and ``math`` (the derivative in words, for viz and docs)."""
 
-    name: str  #: key stored on each node as ``Value._op``
-    symbol: str  #: what viz prints in the op node
-    arity: int  #: 1, 2, or 0 for n-ary
-    forward: Callable[..., Any]
-    local: Callable[..., Any]
-    math: str  #: the derivative in words, for viz and docs
+    __slots__ = ("name", "symbol", "arity", "forward", "local", "math")
+
+    def __init__(self, name: str, symbol: str, arity: int, forward: Callable[..., Any],
+                 local: Callable[..., Any], math: str) -> None:
+        self.name = name
+        self.symbol = symbol
+        self.arity = arity
+        self.forward = forward
+        self.local = local
+        self.math = math
+
+    def __repr__(self) -> str:
+        return f"Rule({self.name!r}, {self.symbol!r}, arity={self.arity}: {self.math})"
 
 
 RULES: dict[str, Rule] = {}
@@ -124,6 +134,16 @@ SUM = defrule("sum", "sum", 0, lambda m, xs, k: m.fsum(xs),
 DOT = defrule("dot", "dot", 0, lambda m, a, k: m.dot(a[: len(a) // 2], a[len(a) // 2:]),
               lambda m, a, out, k: tuple(a[len(a) // 2:]) + tuple(a[: len(a) // 2]),
               "d(w.x)/dw_i = x_i, d(w.x)/dx_i = w_i")
+# softmax and log_softmax: output k of the vector is one node whose inputs are all of x;
+# both use the max-shifted form exp(x_k - max) / sum_j exp(x_j - max), as PyTorch does
+SOFTMAX = defrule("softmax", "softmax", 0, lambda m, xs, k: m.softmax(xs)[k],
+                  lambda m, xs, out, k: tuple([out * ((1.0 if j == k else 0.0) - s)
+                                               for j, s in enumerate(m.softmax(xs))]),
+                  "d softmax(x)_k / dx_j = s_k (delta_kj - s_j)")
+LOG_SOFTMAX = defrule("log_softmax", "log_softmax", 0, lambda m, xs, k: m.log_softmax(xs)[k],
+                      lambda m, xs, out, k: tuple([(1.0 if j == k else 0.0) - s
+                                                   for j, s in enumerate(m.softmax(xs))]),
+                      "d log_softmax(x)_k / dx_j = delta_kj - softmax(x)_j")
 LOGSUMEXP = defrule("logsumexp", "logsumexp", 0, lambda m, xs, k: m.logsumexp(xs),
                     lambda m, xs, out, k: tuple([m.exp(x - out) for x in xs]),
                     "d(log sum e^x)/dx_i = e^(x_i - out) = softmax(x)_i")

@@ -212,6 +212,26 @@ def logsumexp(xs: tuple) -> float:
     return m + _log(sum([_exp(x - m) for x in xs]))
 
 
+def softmax(xs: tuple) -> list[float]:
+    """softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max(x): no overflow."""
+    m = maximum(xs)
+    if m == INF or m == -INF or m != m:
+        return [NAN] * len(xs)
+    es = [_exp(x - m) for x in xs]
+    s = sum(es)
+    return [e / s for e in es]
+
+
+def log_softmax(xs: tuple) -> list[float]:
+    """log_softmax(x)_i = (x_i - m) - log(sum_j e^(x_j - m)): exact 0 for the max of equal
+    logits, where x_i - logsumexp(x) would round at the scale of x."""
+    m = maximum(xs)
+    if m == INF or m == -INF or m != m:
+        return [NAN] * len(xs)
+    log_s = _log(sum([_exp(x - m) for x in xs]))
+    return [(x - m) - log_s for x in xs]
+
+
 def fsum(xs: tuple) -> float:
     """Sum of a sequence of floats, left to right."""
     return sum(xs, 0.0)

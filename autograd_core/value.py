@@ -24,15 +24,36 @@ The micrograd surface (``data``, ``grad``, ``_prev``, ``_op``, ``backward()``, `
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from numbers import Real
-from typing import Any, Iterable, Union
+from typing import Any, Union
 
 from autograd_core import scalar_math as F
-from autograd_core.rules import (ABS, ADD, CLAMP, DIV, ELU, EXP, LEAKY_RELU, LOG, MUL, NEG, POW,
-                                 POWC, RELU, RULES, SIGMOID, SOFTPLUS, SQRT, SUB, TANH, Rule)
+from autograd_core.rules import (
+    ABS,
+    ADD,
+    CLAMP,
+    DIV,
+    ELU,
+    EXP,
+    LEAKY_RELU,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    POWC,
+    RELU,
+    RULES,
+    SIGMOID,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    TANH,
+    Rule,
+)
 
-Number = Union[int, float]
-Operand = Union["Value", int, float]
+Number = Union[int, float]  # noqa: UP007  (a runtime alias; py3.10 safe)
+Operand = Union["Value", int, float]  # noqa: UP007
 
 # Recording state, read on every op. ``_fast`` is True when ops are recorded and anomaly
 # detection is off: the common case takes a single global read. modes.py changes these.
@@ -174,7 +195,7 @@ class Value:
 
     # --- binary operators (a plain number on either side is a constant input) -----------------
     def __add__(self, other: Operand) -> Value:
-        if other.__class__ is Value:
+        if type(other) is Value:
             return _binary(ADD, self, other, self.data, other.data)  # type: ignore[union-attr]
         y = _number(other)
         return y if y is NotImplemented else _binary(ADD, self, y, self.data, y)
@@ -184,7 +205,7 @@ class Value:
         return x if x is NotImplemented else _binary(ADD, x, self, x, self.data)
 
     def __sub__(self, other: Operand) -> Value:
-        if other.__class__ is Value:
+        if type(other) is Value:
             return _binary(SUB, self, other, self.data, other.data)  # type: ignore[union-attr]
         y = _number(other)
         return y if y is NotImplemented else _binary(SUB, self, y, self.data, y)
@@ -194,7 +215,7 @@ class Value:
         return x if x is NotImplemented else _binary(SUB, x, self, x, self.data)
 
     def __mul__(self, other: Operand) -> Value:
-        if other.__class__ is Value:
+        if type(other) is Value:
             return _binary(MUL, self, other, self.data, other.data)  # type: ignore[union-attr]
         y = _number(other)
         return y if y is NotImplemented else _binary(MUL, self, y, self.data, y)
@@ -204,7 +225,7 @@ class Value:
         return x if x is NotImplemented else _binary(MUL, x, self, x, self.data)
 
     def __truediv__(self, other: Operand) -> Value:
-        if other.__class__ is Value:
+        if type(other) is Value:
             return _binary(DIV, self, other, self.data, other.data)  # type: ignore[union-attr]
         y = _number(other)
         return y if y is NotImplemented else _binary(DIV, self, y, self.data, y)
@@ -215,7 +236,7 @@ class Value:
 
     def __pow__(self, other: Operand) -> Value:
         """``x ** 2`` (a constant exponent: op 'powc') or ``x ** y`` (both differentiable)."""
-        if other.__class__ is Value:
+        if type(other) is Value:
             return _binary(POW, self, other, self.data, other.data)  # type: ignore[union-attr]
         k = _number(other)
         return k if k is NotImplemented else _unary(POWC, self, k)
@@ -322,20 +343,42 @@ def _leaf(data: float) -> Value:
 
 
 def _binary(rule: Rule, a: Any, b: Any, x: float, y: float) -> Value:
-    """Apply a two-input rule; a and b are Values or floats (constants), x and y their numbers."""
+    """Apply a two-input rule; a and b are Values or floats (constants), x and y their numbers.
+    (The hottest function of the engine: node creation is written out rather than calling
+    :func:`_node`.)"""
     out = rule.forward(F, x, y, None)
-    if _fast:
-        da, db = rule.local(F, x, y, out, None)
-        return _node(out, rule.name, None, a, b, da, db)
-    return _slow(rule, (a, b), (x, y), out, None)
+    if not _fast:
+        return _slow(rule, (a, b), (x, y), out, None)
+    v = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = None
+    v._op = rule.name
+    v._arg = None
+    v._pending = 0
+    v._a = a
+    v._b = b
+    v._da, v._db = rule.local(F, x, y, out, None)
+    return v
 
 
 def _unary(rule: Rule, a: Value, k: Any) -> Value:
     x = a.data
     out = rule.forward(F, x, k)
-    if _fast:
-        return _node(out, rule.name, k, a, None, rule.local(F, x, out, k)[0], None)
-    return _slow(rule, (a,), (x,), out, k)
+    if not _fast:
+        return _slow(rule, (a,), (x,), out, k)
+    v = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = None
+    v._op = rule.name
+    v._arg = k
+    v._pending = 0
+    v._a = a
+    v._b = None
+    v._da = rule.local(F, x, out, k)[0]
+    v._db = None
+    return v
 
 
 def apply_nary(rule: Rule, values: Iterable[Operand], k: Any = None) -> Value:

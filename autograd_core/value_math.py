@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core import scalar_math as F
-from autograd_core.rules import DOT, LOGSUMEXP, SUM
+from autograd_core.rules import DOT, LOG_SOFTMAX, LOGSUMEXP, SOFTMAX, SUM
 from autograd_core.value import Value, apply_nary
 
 
@@ -109,3 +109,11 @@ def dot(ws: Any, xs: Any) -> Value:
 
 def logsumexp(xs: Any) -> Value:
     return apply_nary(LOGSUMEXP, xs)
+
+
+def softmax(xs: Any) -> list[Value]:
+    return [apply_nary(SOFTMAX, xs, k) for k in range(len(xs))]
+
+
+def log_softmax(xs: Any) -> list[Value]:
+    return [apply_nary(LOG_SOFTMAX, xs, k) for k in range(len(xs))]

@@ -1,0 +1,78 @@
+"""The lectures' forward/backward gate API."""
+
+import pytest
+
+from autograd_core import Function, Value, check_grads, no_grad
+
+
+class MultiplyGate(Function):
+    """Seed 000's MultiplyGate, as on the slide (with the missing ``self`` put back)."""
+
+    def forward(self, x, y):
+        z = x * y
+        self.x = x  # must keep these around!
+        self.y = y
+        return z
+
+    def backward(self, dz):
+        dx = self.y * dz  # [dz/dx * dL/dz]
+        dy = self.x * dz  # [dz/dy * dL/dz]
+        return [dx, dy]
+
+
+class SigmoidGate(Function):
+    def forward(self, x):
+        import math
+
+        self.s = 1 / (1 + math.exp(-x))
+        return self.s
+
+    def backward(self, up):
+        return (self.s * (1 - self.s) * up,)
+
+
+def test_multiply_gate_behaves_like_the_builtin_op():
+    x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+    f = MultiplyGate.apply(x + y, z)
+    f.backward()
+    assert f.data == -12.0
+    assert (x.grad, y.grad, z.grad) == (-4.0, -4.0, 3.0)
+    assert f.op == "function" and isinstance(f.arg, MultiplyGate)
+
+
+def test_gradcheck_passes_on_custom_gates():
+    check_grads(lambda a, b: MultiplyGate.apply(a, b), [1.3, -0.4])
+    check_grads(lambda a, b: SigmoidGate.apply(MultiplyGate.apply(a, b) + a), [0.3, 2.0])
+
+
+def test_gradcheck_catches_a_wrong_backward():
+    class Wrong(MultiplyGate):
+        def backward(self, dz):
+            return [self.x * dz, self.y * dz]  # swapped
+
+    from autograd_core import GradcheckError
+
+    with pytest.raises(GradcheckError, match="input 0"):
+        check_grads(lambda a, b: Wrong.apply(a, b), [1.0, 3.0])
+
+
+def test_constants_and_errors():
+    f = MultiplyGate.apply(Value(2.0), 3)
+    assert f.data == 6.0 and f.inputs[1] == 3.0
+
+    class BadCount(MultiplyGate):
+        def backward(self, dz):
+            return [dz]
+
+    with pytest.raises(ValueError, match="returned 1 gradient"):
+        BadCount.apply(Value(1.0), Value(2.0))
+    with pytest.raises(TypeError, match="input 1 must be a Value or a number"):
+        MultiplyGate.apply(Value(1.0), "2")
+
+    class NoForward(Function):
+        pass
+
+    with pytest.raises(NotImplementedError, match="must define forward"):
+        NoForward.apply(Value(1.0))
+    with no_grad():
+        assert MultiplyGate.apply(Value(2.0), Value(4.0)).is_leaf
