@@ -1,0 +1,175 @@
+"""A multilayer perceptron drawn the way TensorFlow Playground draws one.
+
+:func:`draw_network` lays an MLP out in columns: the inputs, then each layer's neurons as
+circles, every weight as an edge coloured by its sign (blue positive, orange negative, as in
+the Playground) and thickened by its size, and each neuron's bias written in it and shown by
+its fill colour. It reads any MLP-shaped object: ``model.layers[i].neurons[j].w`` (a list of
+Values or numbers) and ``.b`` (nn's MLP and micrograd's both qualify).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import graphviz
+
+from autograd_core.value import Value
+from viz.graph import fmt
+
+POSITIVE = "#0877bd"  #: the Playground's blue
+NEGATIVE = "#f59322"  #: the Playground's orange
+MAX_PENWIDTH = 6.0
+MIN_PENWIDTH = 0.3
+
+
+def _number(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def activation_name(obj: Any) -> str | None:
+    """The activation of a neuron or layer as text, from ``.activation`` (nn: a name or a
+    function) or micrograd's ``.nonlin`` flag (True: ReLU); None when it cannot be told."""
+    act = getattr(obj, "activation", None)
+    if isinstance(act, str):
+        return act
+    if callable(act):
+        return str(getattr(act, "__name__", type(act).__name__))
+    nonlin = getattr(obj, "nonlin", None)
+    if isinstance(nonlin, bool):
+        return "relu" if nonlin else "linear"
+    return None
+
+
+def _layers(model: Any) -> list[list[tuple[list[float], float]]]:
+    """[(weights, bias) per neuron] per layer, checked."""
+    layers = getattr(model, "layers", None)
+    if layers is None:
+        raise TypeError(f"draw_network() expects an MLP-like model with .layers (each with "
+                        f".neurons, each with .w and .b), got {type(model).__name__}")
+    out = []
+    for i, layer in enumerate(layers):
+        neurons = getattr(layer, "neurons", None)
+        if neurons is None:
+            raise TypeError(f"draw_network(): layer {i} ({type(layer).__name__}) has no .neurons; "
+                            "only layers of neurons (nn.Layer) can be drawn")
+        rows = []
+        for j, n in enumerate(neurons):
+            try:
+                rows.append(([_number(w) for w in n.w], _number(n.b)))
+            except AttributeError:
+                raise TypeError(
+                    f"draw_network(): neuron {j} of layer {i} has no .w and .b") from None
+        if not rows:
+            raise ValueError(f"draw_network(): layer {i} has no neurons")
+        out.append(rows)
+    if not out:
+        raise ValueError("draw_network(): the model has no layers")
+    for i in range(1, len(out)):
+        if any(len(w) != len(out[i - 1]) for w, _ in out[i]):
+            raise ValueError(f"draw_network(): layer {i} neurons do not have one weight per "
+                             f"output of layer {i - 1} ({len(out[i - 1])})")
+    return out
+
+
+def _mix(color: str, t: float) -> str:
+    """``color`` blended with white: t = 0 gives white, t = 1 the colour."""
+    r, g, b = (int(color[k:k + 2], 16) for k in (1, 3, 5))
+    t = max(0.0, min(1.0, t))
+    return "#" + "".join(f"{round(255 + (c - 255) * t):02x}" for c in (r, g, b))
+
+
+def weight_style(w: float, scale: float) -> dict[str, str]:
+    """Edge attributes for a weight: colour by sign, pen width by |w| / scale."""
+    t = abs(w) / scale if scale > 0 else 0.0
+    return {"color": POSITIVE if w >= 0 else NEGATIVE,
+            "penwidth": f"{MIN_PENWIDTH + (MAX_PENWIDTH - MIN_PENWIDTH) * t:.2f}"}
+
+
+def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
+                 output_names: Sequence[str] | None = None, show_weights: bool = False,
+                 rankdir: str = "LR", precision: int = 2) -> graphviz.Digraph:
+    """The MLP as a layered diagram (a :class:`graphviz.Digraph`).
+
+    Args:
+        model: an MLP-like object (``.layers[i].neurons[j].w`` and ``.b``).
+        input_names: names of the inputs (default x1, x2, ...).
+        output_names: names of the outputs, written next to the last layer's neurons.
+        show_weights: also print each weight's value on its edge (readable for small nets).
+        rankdir: 'LR' (inputs on the left, as in the Playground) or 'TB' (inputs on top).
+        precision: significant digits of the numbers shown.
+
+    Edges: blue for w >= 0, orange for w < 0, width proportional to |w| / max|w|. Neurons:
+    fill blue or orange by the bias's sign, stronger for larger |b|; the bias is written in.
+    Hover over an edge or neuron in the SVG to read its exact value. Positions are pinned
+    (Graphviz's neato engine), so neuron j of a layer is always the j-th from the top.
+    """
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"draw_network(): rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    layers = _layers(model)
+    nin = len(layers[0][0][0])
+    if input_names is None:
+        input_names = [f"x{i + 1}" for i in range(nin)]
+    if len(input_names) != nin:
+        raise ValueError(f"draw_network(): input_names has {len(input_names)} names but the "
+                         f"model has {nin} inputs")
+    n_out = len(layers[-1])
+    if output_names is not None and len(output_names) != n_out:
+        raise ValueError(f"draw_network(): output_names has {len(output_names)} names but the "
+                         f"model has {n_out} outputs")
+    wmax = max((abs(w) for layer in layers for ws, _ in layer for w in ws), default=0.0)
+    bmax = max((abs(b) for layer in layers for _, b in layer), default=0.0)
+
+    # Positions are pinned (neato -n style), so neurons keep their order and columns line up.
+    sizes = [nin] + [len(layer) for layer in layers]
+    tallest = max(sizes)
+    dx, dy = 2.2, 1.0
+
+    def pos(col: int, row: int, n: int) -> str:
+        along = col * dx
+        across = ((tallest - 1) / 2 - row + (n - 1) / 2 - (tallest - 1) / 2) * dy
+        if rankdir == "TB":
+            return f"{-across:.3f},{-along:.3f}!"
+        return f"{along:.3f},{across:.3f}!"
+
+    g = graphviz.Digraph("network", engine="neato",
+                         graph_attr={"splines": "line", "outputorder": "edgesfirst"},
+                         node_attr={"fontname": "Helvetica", "fontsize": "10"},
+                         edge_attr={"arrowhead": "none", "fontname": "Helvetica",
+                                    "fontsize": "8"})
+    head = (tallest - 1) / 2 * dy + 0.8
+
+    def title(col: int, text: str) -> None:
+        if rankdir == "TB":
+            p = f"{-head - 0.6:.3f},{-col * dx:.3f}!"
+        else:
+            p = f"{col * dx:.3f},{head:.3f}!"
+        g.node(f"title{col}", label=text, shape="plaintext", pos=p, fontsize="12")
+
+    title(0, "input")
+    for i, nm in enumerate(input_names):
+        g.node(f"i{i}", label=nm, shape="circle", style="filled", fillcolor="#eeeeee",
+               width="0.6", fixedsize="true", pos=pos(0, i, nin))
+    acts = [activation_name(layer) for layer in model.layers]
+    for k, layer in enumerate(layers):
+        last = k == len(layers) - 1
+        kind = "output" if last else f"hidden {k + 1}"
+        title(k + 1, f"{kind} ({acts[k]})" if acts[k] else kind)
+        for j, (_, b) in enumerate(layer):
+            t = abs(b) / bmax if bmax > 0 else 0.0
+            fill = _mix(POSITIVE if b >= 0 else NEGATIVE, 0.15 + 0.6 * t)
+            name = f"\\n{output_names[j]}" if last and output_names is not None else ""
+            g.node(f"L{k}n{j}", label=f"b {fmt(b, precision)}{name}", shape="circle",
+                   style="filled", fillcolor=fill, width="0.75", fixedsize="true",
+                   tooltip=f"layer {k}, neuron {j}: bias {b!r}", pos=pos(k + 1, j, len(layer)))
+    for k, layer in enumerate(layers):
+        src = ([f"i{i}" for i in range(nin)] if k == 0
+               else [f"L{k - 1}n{i}" for i in range(len(layers[k - 1]))])
+        for j, (ws, _) in enumerate(layer):
+            for i, w in enumerate(ws):
+                attrs = weight_style(w, wmax)
+                attrs["tooltip"] = f"w = {w!r}"
+                if show_weights:
+                    attrs["label"] = fmt(w, precision)
+                g.edge(src[i], f"L{k}n{j}", **attrs)
+    return g
