@@ -1,0 +1,91 @@
+"""The expression parser: a whitelist over ast, never eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from viz.expr import ExprError, build, names, parse, parse_assignments
+
+
+def test_builds_the_lecture_example() -> None:
+    f, leaves = build("(x+y)*z", {"x": -2, "y": 5, "z": -4})
+    f.backward()
+    assert f.data == -12.0
+    assert {n: v.grad for n, v in leaves.items()} == {"x": -4.0, "y": -4.0, "z": 3.0}
+    assert f.parents[0].label == "x+y"  # short subexpressions are named by their text
+
+
+def test_operators_functions_and_constants() -> None:
+    f, leaves = build("-x**3 / 2 + tanh(x) - exp(y) + leaky_relu(x, -0.5) + 2**y + abs(y)",
+                      {"x": 1.5, "y": -1.0})
+    import math
+    expect = (-1.5 ** 3 / 2 + math.tanh(1.5) - math.exp(-1.0) + 1.5 + 2 ** -1.0 + 1.0)
+    assert f.data == pytest.approx(expect)
+    g, _ = build("x ** 3", {"x": 2.0})
+    assert g.op == "powc" and g.arg == 3.0
+    h, lv = build("x + x", {"x": 1.0})
+    assert h.inputs == (lv["x"], lv["x"])
+
+
+def test_names_in_reading_order() -> None:
+    assert names(parse("z * (y + x) + z")) == ["z", "y", "x"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("__import__('os').system('x')", "calling \"__import__('os').system\" (column 1) is not "
+                                     "allowed"),
+    ("x.real", "attribute access is not allowed: 'x.real'"),
+    ("x[0]", "indexing is not allowed: 'x[0]'"),
+    ("foo(x)", "unknown function 'foo'"),
+    ("tanh(x=1)", "keyword arguments are not allowed"),
+    ("tanh(x, y)", "tanh() takes 1 argument(s), got 2"),
+    ("leaky_relu(x, y)", "second argument of leaky_relu() must be a number: 'y'"),
+    ("'a' * x", "\"'a'\" (column 1) is not a number"),
+    ("x if x else y", "if/else is not allowed"),
+    ("x < y", "comparison is not allowed"),
+    ("x % 2", "operator 'x % 2' (column 1) is not allowed"),
+    ("not x", "operator 'not x' (column 1) is not allowed"),
+    ("lambda: 1", "lambda is not allowed"),
+    ("tanh + x", "'tanh' (column 1) is a function"),
+    ("x +", "cannot parse 'x +'"),
+    ("", "the expression is empty"),
+    ("1j * x", "is not a number"),
+    ("True * x", "is not a number"),
+    ("x" + "+x" * 2000, "the limit is 2000"),
+])
+def test_rejected_with_the_offending_part(text: str, message: str) -> None:
+    with pytest.raises(ExprError) as e:
+        build(text, {"x": 1.0, "y": 2.0}, unused="ignore")
+    assert message in str(e.value)
+
+
+def test_missing_unknown_and_unused_names() -> None:
+    with pytest.raises(ExprError, match=r"no value for 'y', 'w': add y=<number> w=<number>"):
+        build("x*y + w", {"x": 1.0})
+    with pytest.raises(ExprError, match="'q' given but not used"):
+        build("x", {"x": 1.0, "q": 2.0})
+    with pytest.raises(ExprError, match="no variables"):
+        build("2 + 3", {})
+
+
+def test_assignments() -> None:
+    assert parse_assignments(["x=-2", " y = 5e-1 "]) == {"x": -2.0, "y": 0.5}
+    for bad, msg in [("x", "name=number"), ("x=", "name=number"), ("1x=2", "not a valid"),
+                     ("x=abc", "'abc' in 'x=abc' is not a number"), ("tanh=1", "function name"),
+                     ("__class__=1", "not a valid"), ("for=1", "not a valid")]:
+        with pytest.raises(ExprError, match=msg):
+            parse_assignments([bad])
+    with pytest.raises(ExprError, match="given twice"):
+        parse_assignments(["x=1", "x=2"])
+
+
+def test_never_evaluates(monkeypatch) -> None:
+    import builtins
+
+    def no(*a, **k):
+        raise AssertionError("eval/exec must not be used")
+
+    monkeypatch.setattr(builtins, "eval", no)
+    monkeypatch.setattr(builtins, "exec", no)
+    f, _ = build("(x+y)*z", {"x": 1.0, "y": 2.0, "z": 3.0})
+    assert f.data == 9.0

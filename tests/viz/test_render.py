@@ -1,0 +1,81 @@
+"""Rendering to svg/png/pdf with Graphviz, and the error without it."""
+
+from __future__ import annotations
+
+import html
+import importlib
+
+import pytest
+
+from tests.viz.helpers import chain_rule_example, needs_dot
+from viz.graph import draw_graph
+from viz.render import GraphvizNotFoundError, format_for, pipe, render, to_svg
+
+render_mod = importlib.import_module("viz.render")  # the module (viz.render is also a function)
+
+
+@needs_dot
+def test_svg_has_every_node_and_the_gradients(tmp_path) -> None:
+    f = chain_rule_example()
+    f.backward()
+    path = render(draw_graph(f), tmp_path / "f.svg")
+    svg = html.unescape(path.read_text())  # Graphviz writes - as &#45;
+    assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
+    assert svg.count('class="node"') == 5 + 2 + 1  # Values, op nodes, legend
+    assert svg.count('class="edge"') == 6
+    for text in ("data -12", "grad 1", "grad -4", "grad 3", "= sends -4", "= sends 3"):
+        assert text in svg
+    assert "d(ab)/da = b" in svg  # the op table's derivative as the op node's tooltip
+
+
+@needs_dot
+@pytest.mark.parametrize("ext, magic", [(".png", b"\x89PNG"), (".pdf", b"%PDF")])
+def test_png_and_pdf_by_extension(tmp_path, ext: str, magic: bytes) -> None:
+    out = render(draw_graph(chain_rule_example()), tmp_path / f"sub/f{ext}")
+    assert out.read_bytes().startswith(magic)
+    assert [p.name for p in out.parent.iterdir()] == [f"f{ext}"]  # no stray source files
+
+
+@needs_dot
+def test_to_svg_is_embeddable() -> None:
+    assert to_svg(draw_graph(chain_rule_example())).startswith("<svg")
+
+
+def test_dot_extension_needs_no_graphviz(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(render_mod.shutil, "which", lambda name: None)
+    g = draw_graph(chain_rule_example())
+    assert render(g, tmp_path / "f.dot").read_text() == g.source
+
+
+def test_missing_dot_names_program_and_install_command(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(render_mod.shutil, "which", lambda name: None)
+    g = draw_graph(chain_rule_example())  # building still works
+    assert "digraph" in g.source
+    with pytest.raises(GraphvizNotFoundError) as e:
+        render(g, tmp_path / "f.svg")
+    msg = str(e.value)
+    assert "`dot`" in msg and "sudo apt-get install graphviz" in msg
+    assert "brew install graphviz" in msg and "conda install graphviz" in msg
+    assert list(tmp_path.iterdir()) == []  # nothing written
+    with pytest.raises(GraphvizNotFoundError):
+        pipe(g, "png")
+
+
+def test_missing_executable_during_pipe(monkeypatch) -> None:
+    """Graphviz found by which() but failing to start still gives the friendly error."""
+    import graphviz
+
+    def boom(*args, **kwargs):
+        raise graphviz.ExecutableNotFound(["dot"])
+
+    monkeypatch.setattr(render_mod.shutil, "which", lambda name: "/usr/bin/dot")
+    g = draw_graph(chain_rule_example())
+    monkeypatch.setattr(type(g), "pipe", boom)
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        pipe(g, "svg")
+
+
+def test_format_for() -> None:
+    assert format_for("a/b.SVG") == "svg"
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf"):
+        format_for("f.jpeg")

@@ -1,0 +1,127 @@
+"""backward_steps: the lecture's backward pass, frame by frame, and its exports."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd_core import Value
+from autograd_core.backward import reverse_topological
+from tests.viz.helpers import TinyMLP, chain_rule_example, needs_dot
+from viz.steps import (
+    backward_steps,
+    describe,
+    html_page,
+    save_gif,
+    save_html,
+    step_graph,
+    step_slider,
+    steps_table,
+)
+
+
+def test_steps_follow_the_engine_order_with_the_lecture_numbers() -> None:
+    f = chain_rule_example()
+    steps = backward_steps(f)
+    assert [s.node for s in steps] == reverse_topological(f)
+    by_label = {s.node.label: s for s in steps}
+    s = by_label["f"]
+    assert s.upstream == 1.0
+    assert [(c.input.label, c.local, c.sends) for c in s.contributions] == [
+        ("q", -4.0, -4.0), ("z", 3.0, 3.0)]
+    s = by_label["q"]
+    assert s.upstream == -4.0
+    assert [(c.input.label, c.local, c.sends) for c in s.contributions] == [
+        ("x", 1.0, -4.0), ("y", 1.0, -4.0)]
+    for leaf, g in (("x", -4.0), ("y", -4.0), ("z", 3.0)):
+        assert by_label[leaf].upstream == g and by_label[leaf].contributions == ()
+    assert f.grad == 0.0  # replaying touches no .grad
+
+
+def test_final_gradients_equal_backward(mlp: TinyMLP) -> None:
+    x1, x2 = Value(0.3), Value(-1.2)
+    out = (mlp([x1, x2]) - 0.5) ** 2
+    steps = backward_steps(out)
+    out.backward()
+    final = steps[-1].grads
+    for node in reverse_topological(out):
+        assert final[id(node)] == pytest.approx(node.grad, rel=1e-12, abs=1e-15)
+
+
+def test_reuse_accumulates_in_grad_so_far() -> None:
+    x = Value(3.0, "x")
+    y = x * x  # two edges into x: each sends 3, grad so far 3 then 6
+    steps = backward_steps(y)
+    assert [c.grad_so_far for c in steps[0].contributions] == [3.0, 6.0]
+
+
+def test_text_table() -> None:
+    table = steps_table(chain_rule_example())
+    lines = table.splitlines()
+    assert lines[0].split() == ["step", "node", "op", "upstream", "input", "local", "sends",
+                                "input", "grad", "so", "far"]
+    assert lines[1].split() == ["1", "f", "*", "1", "q", "-4", "-4", "-4"]
+    assert lines[2].split() == ["z", "3", "3", "3"]
+    assert "(final gradient)" in table
+    const = steps_table(Value(2.0, "x") * 3)
+    assert "const 3" in const and "(no gradient)" in const
+
+
+def test_describe() -> None:
+    steps = backward_steps(chain_rule_example())
+    q = next(s for s in steps if s.node.label == "q")
+    assert describe(q) == "q (+): upstream -4; sends 1 x -4 = -4 to x, 1 x -4 = -4 to y"
+
+
+def test_frame_graphs_fill_in_gradients_and_highlight() -> None:
+    steps = backward_steps(chain_rule_example())
+    first = step_graph(steps, 0).source
+    assert "{ f | data -12 | grad 1 }" in first
+    assert "{ q | data 3 | grad -4 }" in first  # filled in by step 1
+    assert "{ x | data -2 | grad ? }" in first  # not reached yet
+    assert first.count("penwidth=2.5") == 2  # f's two input edges in bold
+    assert 'color="#d62728" fillcolor="#ffd966"' in first  # f outlined
+    last = step_graph(steps, -1).source
+    assert "| grad ? }" not in last
+    assert "step 5/5: x is a leaf" in last
+    with pytest.raises(IndexError, match="there are 5 steps"):
+        step_graph(steps, 5)
+
+
+def test_max_nodes() -> None:
+    y = Value(1.0)
+    for _ in range(20):
+        y = y + 1.0
+    with pytest.raises(ValueError, match="more than max_nodes=5"):
+        backward_steps(y, max_nodes=5)
+
+
+@needs_dot
+def test_gif_has_one_frame_per_step_plus_start(tmp_path) -> None:
+    from PIL import Image
+
+    path = save_gif(chain_rule_example(), tmp_path / "steps.gif", duration_ms=500)
+    with Image.open(path) as im:
+        assert im.format == "GIF"
+        assert im.n_frames == 6
+        assert im.info["duration"] == 500
+
+
+@needs_dot
+def test_html_page_is_self_contained(tmp_path) -> None:
+    page = html_page(chain_rule_example())
+    assert page.count("<svg") == 6 and "<script>" in page and "http" not in page.split(
+        "<svg")[0]
+    assert "step 3/5: q (+): upstream -4" in page
+    assert save_html(chain_rule_example(), tmp_path / "s.html").read_text() .startswith(
+        "<!DOCTYPE html>")
+
+
+@needs_dot
+def test_slider_steps_through_frames() -> None:
+    box = step_slider(chain_rule_example())
+    slider = box.children[0].children[1]
+    caption, picture = box.children[1], box.children[2]
+    assert slider.max == 5 and "before backward" in caption.value
+    slider.value = 3
+    assert caption.value.startswith("step 3/5: q (+)")
+    assert picture.value.startswith("<svg")

@@ -1,0 +1,249 @@
+"""Expressions from text, parsed safely: a whitelist over Python's ``ast``, never ``eval``.
+
+The command line (``python -m viz "(x+y)*z" x=-2 y=5 z=-4``) builds its graph here. Allowed:
+
+* numbers (``2``, ``0.5``, ``1e-3``) and variable names, each given a value (``x=-2``);
+* ``+ - * / **`` and unary ``-``/``+``, with parentheses;
+* calls of the engine's functions: ``tanh exp log sqrt sigmoid relu softplus abs`` with one
+  argument, ``leaky_relu(x, slope)`` and ``elu(x, alpha)`` with an optional constant second one.
+
+Anything else (attribute access, subscripts, strings, keyword arguments, comparisons, lambdas,
+``__import__('os').system(...)``) is rejected before anything is computed, with an error that
+quotes the offending part, says where it is and lists what is allowed.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from autograd_core.value import Value
+
+#: The functions an expression may call: name -> (how many arguments, what it does).
+FUNCTIONS: dict[str, tuple[tuple[int, int], Callable[..., Value]]] = {
+    "tanh": ((1, 1), lambda v: v.tanh()),
+    "exp": ((1, 1), lambda v: v.exp()),
+    "log": ((1, 1), lambda v: v.log()),
+    "sqrt": ((1, 1), lambda v: v.sqrt()),
+    "sigmoid": ((1, 1), lambda v: v.sigmoid()),
+    "relu": ((1, 1), lambda v: v.relu()),
+    "softplus": ((1, 1), lambda v: v.softplus()),
+    "abs": ((1, 1), lambda v: abs(v)),
+    "leaky_relu": ((1, 2), lambda v, k=0.01: v.leaky_relu(k)),
+    "elu": ((1, 2), lambda v, k=1.0: v.elu(k)),
+}
+
+MAX_LENGTH = 2000
+
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a ** b,
+}
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
+
+_WHAT: dict[type, str] = {
+    ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
+    ast.Compare: "comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set",
+    ast.JoinedStr: "an f-string", ast.NamedExpr: "assignment (:=)", ast.Starred: "unpacking",
+    ast.ListComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Await: "await",
+    ast.Slice: "slicing",
+}
+
+
+class ExprError(ValueError):
+    """The expression or a variable assignment is not acceptable; the message says why."""
+
+
+def allowed() -> str:
+    """One sentence listing what expressions may contain."""
+    return ("allowed: numbers, variable names, + - * / **, unary minus, parentheses, and calls "
+            f"of {', '.join(FUNCTIONS)}")
+
+
+def _where(text: str, node: ast.AST) -> str:
+    seg = ast.get_source_segment(text, node) or type(node).__name__
+    col = getattr(node, "col_offset", None)
+    return f"{seg!r}" + (f" (column {col + 1})" if col is not None else "")
+
+
+def parse(text: str) -> ast.Expression:
+    """Parse and check an expression; :class:`ExprError` names the first disallowed part."""
+    if not isinstance(text, str):
+        raise ExprError(f"the expression must be text, got {type(text).__name__}")
+    if not text.strip():
+        raise ExprError("the expression is empty; give one such as \"(x+y)*z\"")
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"the expression is {len(text)} characters long; the limit is "
+                        f"{MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        col = f" at column {e.offset}" if e.offset else ""
+        raise ExprError(f"cannot parse {text.strip()!r}{col}: {e.msg}; {allowed()}") from None
+    except (RecursionError, MemoryError, ValueError) as e:
+        raise ExprError(f"cannot parse the expression: {e}") from None
+    _check(tree.body, text.strip())
+    return tree
+
+
+def _check(node: ast.AST, text: str) -> None:
+    """Walk the tree (iteratively) and reject every node outside the whitelist."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.BinOp):
+            if type(n.op) not in _BINOPS:
+                raise ExprError(f"operator {_where(text, n)} is not allowed; {allowed()}")
+            stack += [n.right, n.left]
+        elif isinstance(n, ast.UnaryOp):
+            if type(n.op) not in _UNARY:
+                raise ExprError(f"operator {_where(text, n)} is not allowed; {allowed()}")
+            stack.append(n.operand)
+        elif isinstance(n, ast.Constant):
+            if isinstance(n.value, bool) or not isinstance(n.value, (int, float)):
+                raise ExprError(f"{_where(text, n)} is not a number; {allowed()}")
+        elif isinstance(n, ast.Name):
+            if n.id in FUNCTIONS:
+                raise ExprError(f"{n.id!r} (column {n.col_offset + 1}) is a function: call it, "
+                                f"as in {n.id}(x)")
+        elif isinstance(n, ast.Call):
+            _check_call(n, text)
+            stack += n.args[::-1]
+        else:
+            what = _WHAT.get(type(n), type(n).__name__)
+            raise ExprError(f"{what} is not allowed: {_where(text, n)}; {allowed()}")
+
+
+def _check_call(n: ast.Call, text: str) -> None:
+    if not isinstance(n.func, ast.Name):
+        raise ExprError(f"calling {_where(text, n.func)} is not allowed: only the engine's "
+                        f"functions can be called by name ({', '.join(FUNCTIONS)})")
+    name = n.func.id
+    if name not in FUNCTIONS:
+        raise ExprError(f"unknown function {name!r} (column {n.col_offset + 1}); the functions "
+                        f"are {', '.join(FUNCTIONS)}")
+    if n.keywords:
+        raise ExprError(f"keyword arguments are not allowed: {_where(text, n)}; write "
+                        f"{name}(x, value) instead")
+    lo, hi = FUNCTIONS[name][0]
+    if not lo <= len(n.args) <= hi:
+        want = str(lo) if lo == hi else f"{lo} or {hi}"
+        raise ExprError(f"{name}() takes {want} argument(s), got {len(n.args)}: "
+                        f"{_where(text, n)}")
+    for extra in n.args[1:]:  # slopes and alphas are constants, not variables
+        if not _is_constant(extra):
+            raise ExprError(f"the second argument of {name}() must be a number: "
+                            f"{_where(text, extra)}")
+
+
+def _is_constant(n: ast.AST) -> bool:
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+        n = n.operand
+    return isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and \
+        not isinstance(n.value, bool)
+
+
+def names(tree: ast.Expression) -> list[str]:
+    """The variable names an expression uses, in reading order, each once."""
+    found = sorted((n.lineno, n.col_offset, n.id) for n in ast.walk(tree)
+                   if isinstance(n, ast.Name) and n.id not in FUNCTIONS)
+    return list(dict.fromkeys(name for _, _, name in found))
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, float]:
+    """``["x=-2", "y=5"]`` -> ``{"x": -2.0, "y": 5.0}``; ExprError naming a bad item."""
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, num = item.partition("=")
+        name, num = name.strip(), num.strip()
+        if not sep or not name or not num:
+            raise ExprError(f"cannot read {item!r}: give each variable as name=number, e.g. x=-2")
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__"):
+            raise ExprError(f"{name!r} in {item!r} is not a valid variable name")
+        if name in FUNCTIONS:
+            raise ExprError(f"{name!r} is a function name; choose another variable name")
+        if name in values:
+            raise ExprError(f"{name!r} is given twice ({name}={values[name]:g} and {item})")
+        try:
+            values[name] = float(num)
+        except ValueError:
+            raise ExprError(f"{num!r} in {item!r} is not a number") from None
+    return values
+
+
+def build(text: str, values: Mapping[str, float], *, unused: str = "error",
+          label_width: int = 12) -> tuple[Value, dict[str, Value]]:
+    """The expression built with Values: returns the root and the leaf for each variable
+    (labelled with its name). Intermediate nodes are labelled with their source text when it
+    is at most ``label_width`` characters (``x+y``), so graph and step table name them.
+    ``unused='error'`` rejects values the expression does not use (a likely typo);
+    ``'ignore'`` allows them."""
+    tree = parse(text)
+    used = names(tree)
+    missing = [n for n in used if n not in values]
+    if missing:
+        hint = " ".join(f"{n}=<number>" for n in missing)
+        raise ExprError(f"no value for {', '.join(repr(n) for n in missing)}: add {hint} after "
+                        "the expression")
+    extra = [n for n in values if n not in used]
+    if extra and unused == "error":
+        raise ExprError(f"{', '.join(repr(n) for n in extra)} given but not used in "
+                        f"{text.strip()!r}; check the spelling")
+    leaves = {n: Value(values[n], n) for n in used}
+    root = _evaluate(tree.body, leaves, text.strip(), label_width)
+    if not isinstance(root, Value):
+        raise ExprError(f"{text.strip()!r} has no variables, so there is nothing to "
+                        "differentiate; use a name such as x and give x=<number>")
+    return root, leaves
+
+
+def _evaluate(node: ast.AST, leaves: Mapping[str, Value], text: str, width: int) -> Any:
+    """Evaluate a checked tree (recursion depth = nesting depth, bounded by MAX_LENGTH)."""
+    out = _evaluate_node(node, leaves, text, width)
+    if isinstance(out, Value) and out.label is None:
+        seg = ast.get_source_segment(text, node)
+        if seg is not None and len(seg) <= width:
+            out.label = seg
+    return out
+
+
+def _evaluate_node(node: ast.AST, leaves: Mapping[str, Value], text: str, width: int) -> Any:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return _UNARY[type(node.op)](_evaluate(node.operand, leaves, text, width))
+    if isinstance(node, ast.BinOp):
+        a = _evaluate(node.left, leaves, text, width)
+        b = _evaluate(node.right, leaves, text, width)
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            return _constant_op(node.op, a, b)
+        return _BINOPS[type(node.op)](a, b)
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        fn = FUNCTIONS[node.func.id][1]
+        args = [_evaluate(a, leaves, text, width) for a in node.args]
+        if not isinstance(args[0], Value):
+            args[0] = Value(args[0])  # tanh(2): a constant leaf, still drawn
+        return fn(*args)
+    raise ExprError(f"unexpected {type(node).__name__}")  # unreachable after _check
+
+
+def _constant_op(op: ast.operator, a: float, b: float) -> float:
+    """Arithmetic on two constants, with the engine's IEEE conventions (no exceptions)."""
+    try:
+        return float(_BINOPS[type(op)](a, b))
+    except ZeroDivisionError:
+        return math.copysign(math.inf, a) if a != 0 else math.nan
+    except OverflowError:
+        return math.inf
+    except (ValueError, TypeError):  # complex results, e.g. (-8) ** 0.5
+        return math.nan
