@@ -140,19 +140,21 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     if not _is_seq(logits):
         raise ValueError("cross_entropy expects a list of logits (one per class), got "
                          f"{type(logits).__name__}; for one output use bce_with_logits")
-    samples = list(zip(logits, target, strict=True)) if batch and _is_seq(target) else None
-    if batch and samples is None:
-        raise ValueError("cross_entropy got a batch of logits but a single target; pass one "
-                         "class index per sample")
-    if not batch:
+    if batch:
+        if not _is_seq(target):
+            raise ValueError("cross_entropy got a batch of logits but a single target; pass "
+                             "one class index per sample")
+        if len(logits) != len(target):
+            raise ValueError(f"cross_entropy got {len(logits)} samples and {len(target)} "
+                             "targets")
+        samples = list(zip(logits, target, strict=True))
+    else:
         if _is_seq(target):
             raise ValueError("cross_entropy got one sample's logits but a list of targets; "
                              "pass one class index (int)")
         samples = [(logits, target)]
-    elif len(logits) != len(target):
-        raise ValueError(f"cross_entropy got {len(logits)} samples and {len(target)} targets")
     terms = []
-    for z, t in samples or []:
+    for z, t in samples:
         k = len(z)
         if isinstance(t, float) and t.is_integer():
             t = int(t)
