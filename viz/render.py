@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import graphviz
@@ -74,9 +73,9 @@ def render(graph: graphviz.Digraph | graphviz.Graph, path: str | os.PathLike[str
     data = pipe(graph, fmt)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")  # same folder: an atomic rename
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "wb") as f:
             f.write(data)
         os.replace(tmp, out)
     except BaseException:
