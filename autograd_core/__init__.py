@@ -6,6 +6,7 @@ upstream gradient times local gradient. Every op's math is written once in the o
 """
 
 from autograd_core.backward import grad, reverse_topological, topological_order, zero_grad
+from autograd_core.compiled import compile as compile  # the batch executor (issue 6)
 from autograd_core.function import Function
 from autograd_core.functional import dot, log_softmax, logsumexp, mean, softmax
 from autograd_core.functional import sum as vsum

@@ -1,0 +1,237 @@
+"""IEEE-754 math on numpy arrays: the "array backend" of the op table.
+
+The compiled executor (:mod:`autograd_core.compiled`) runs every rule of
+:mod:`autograd_core.rules` on arrays that hold one number per example. It passes this module as
+the rule's ``m``, so ``lambda m, x, k: m.exp(x)`` now exponentiates a whole batch at once, and
+``lambda m, x, out, k: (1.0 - out * out,)`` computes tanh's local derivative for every example
+and every node of a group in one expression. Nothing here knows about derivatives: the rules do.
+
+Every function has the same name and the same meaning as in :mod:`autograd_core.scalar_math`,
+element by element, including the special values: ``div(1, 0) = inf``, ``log(0) = -inf``,
+``log(-1) = nan``, ``sqrt(-1) = nan``, ``power(-8, 1/3) = nan``, ``relu'(0) = 0``, stable
+``sigmoid``, ``softplus`` (x itself above 20, as PyTorch) and ``logsumexp``. Conditions
+(``gt``, ``inside``...) return boolean arrays for :func:`where`.
+
+Warnings. numpy computes those IEEE results already, but also *warns* ("divide by zero
+encountered in log") and raises if a user has called ``np.seterr(all="raise")``. Entering
+``np.errstate`` costs about a microsecond, too much to pay on every call, so the functions do not
+enter it themselves: wrap a computation in :func:`ieee` once (the executor does, once per
+batch) and every operation inside gives its IEEE result silently.
+
+N-ary functions (``fsum``, ``dot``, ``logsumexp``, ``maximum``) take their n operands stacked
+along axis 0: an array of shape ``(n, ...)``, or any sequence of arrays (broadcast, then
+stacked). The rest of the shape is free, so one call reduces many nodes of many examples.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+INF = np.inf
+NAN = np.nan
+
+Array = Any  # an ndarray, or a float that broadcasts like one
+
+
+def ieee() -> np.errstate:
+    """A context in which numpy gives inf/nan silently (never warns, never raises)."""
+    return np.errstate(all="ignore")
+
+
+def _stacked(xs: Any) -> np.ndarray:
+    """The n operands of an n-ary op as one array with the operand index on axis 0."""
+    if isinstance(xs, np.ndarray):
+        return xs
+    if hasattr(xs, "__array__"):
+        return np.asarray(xs, dtype=float)
+    parts = [np.asarray(x, dtype=float) for x in xs]
+    if not parts:
+        return np.zeros((0,))
+    return np.stack(np.broadcast_arrays(*parts))
+
+
+# --- elementwise functions ----------------------------------------------------------------------
+def div(a: Array, b: Array) -> Array:
+    """a / b: 1/0 = inf, -1/0 = -inf, 0/0 = nan, 1/-0.0 = -inf."""
+    return np.true_divide(a, b)
+
+
+def exp(x: Array) -> Array:
+    """e**x; overflows to inf."""
+    return np.exp(x)
+
+
+def expm1(x: Array) -> Array:
+    """e**x - 1, accurate near 0; overflows to inf."""
+    return np.expm1(x)
+
+
+def log(x: Array) -> Array:
+    """Natural log: log(0) = -inf, log(x < 0) = nan."""
+    return np.log(x)
+
+
+def log1p(x: Array) -> Array:
+    """log(1 + x): log1p(-1) = -inf, log1p(x < -1) = nan."""
+    return np.log1p(x)
+
+
+def sqrt(x: Array) -> Array:
+    """Square root: sqrt(-1) = nan (numpy never returns complex for a float array)."""
+    return np.sqrt(x)
+
+
+def tanh(x: Array) -> Array:
+    """Hyperbolic tangent."""
+    return np.tanh(x)
+
+
+def sigmoid(x: Array) -> Array:
+    """1 / (1 + e^-x) without overflow, with the scalar backend's two branches.
+
+    With e = e^-|x|: for x >= 0 the result is 1 / (1 + e) and for x < 0 it is e / (1 + e).
+    e never overflows, and for x < -745 it underflows to 0, so sigmoid(-800) = 0 exactly.
+    """
+    e = np.exp(-np.abs(x))
+    return np.where(np.greater_equal(x, 0.0), 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def softplus(x: Array) -> Array:
+    """log(1 + e^x) as PyTorch (beta=1, threshold=20): x itself where x > 20, otherwise the
+    stable max(x, 0) + log1p(e^-|x|); nan stays nan."""
+    stable = np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return np.where(np.greater(x, 20.0), x, stable)
+
+
+def relu(x: Array) -> Array:
+    """max(x, 0), propagating nan; relu(-0.0) is +0.0 as in the scalar backend."""
+    return np.maximum(x, 0.0) + 0.0
+
+
+def power(a: Array, b: Array) -> Array:
+    """a ** b with IEEE pow: a negative base to a non-integer power is nan, 0 ** -1 = inf,
+    (-0.0) ** -1 = -inf, overflow gives +-inf."""
+    return np.power(a, b)
+
+
+def step(x: Array) -> Array:
+    """1 where x > 0, else 0 (relu's derivative; 0 at 0)."""
+    return np.where(np.greater(x, 0.0), 1.0, 0.0)
+
+
+def sign(x: Array) -> Array:
+    """sign(x) in {-1, 0, 1}; 0 at 0; nan stays nan."""
+    return np.sign(x)
+
+
+def gt(x: Array, c: float) -> Array:
+    """The condition x > c (a boolean array) for :func:`where`."""
+    return np.greater(x, c)
+
+
+def ge(x: Array, c: float) -> Array:
+    """The condition x >= c."""
+    return np.greater_equal(x, c)
+
+
+def both(a: Array, b: Array) -> Array:
+    """Elementwise logical and of two conditions."""
+    return np.logical_and(a, b)
+
+
+def is_zero(x: Array) -> Array:
+    """The condition x == 0 (true for -0.0 too)."""
+    return np.equal(x, 0.0)
+
+
+def clamp(x: Array, lo: float | None, hi: float | None) -> Array:
+    """x limited to [lo, hi] (either bound may be None); nan stays nan. As in the scalar
+    backend, the lower bound wins when lo > hi."""
+    r = np.asarray(x, dtype=float)
+    if hi is not None:
+        r = np.where(np.greater(x, hi), hi, r)
+    if lo is not None:
+        r = np.where(np.less(x, lo), lo, r)
+    return r
+
+
+def inside(x: Array, lo: float | None, hi: float | None) -> Array:
+    """The condition lo <= x <= hi (a None bound is open): where clamp passes gradient."""
+    if hi is None:
+        return np.ones(np.shape(x), dtype=bool) if lo is None else np.greater_equal(x, lo)
+    if lo is None:
+        return np.less_equal(x, hi)
+    return np.logical_and(np.greater_equal(x, lo), np.less_equal(x, hi))
+
+
+def where(cond: Array, a: Array, b: Array) -> Array:
+    """a where cond holds, else b, element by element."""
+    return np.where(cond, a, b)
+
+
+# --- n-ary reductions over axis 0 ---------------------------------------------------------------
+def maximum(xs: Any) -> Array:
+    """Largest operand (nan if any operand is nan), reducing axis 0."""
+    return np.max(_stacked(xs), axis=0)
+
+
+def fsum(xs: Any) -> Array:
+    """sum_i x_i over axis 0."""
+    return np.sum(_stacked(xs), axis=0)
+
+
+def dot(ws: Any, xs: Any) -> Array:
+    """sum_i w_i x_i over axis 0.
+
+    The shape that makes an MLP layer fast: if ``ws`` has shape (n, g, 1) (n weights for each of
+    g neurons, the same for every example) and ``xs`` has shape (n, 1, N) (n inputs for each of
+    N examples, the same for every neuron), the sum is the matrix product ``W^T X`` of shape
+    (g, N), one BLAS call. Other shapes broadcast and reduce.
+    """
+    w = _stacked(ws)
+    x = _stacked(xs)
+    if w.ndim == 3 and x.ndim == 3:
+        if w.shape[2] == 1 and x.shape[1] == 1:
+            return np.matmul(w[:, :, 0].T, x[:, 0, :])
+        if w.shape[1] == 1 and x.shape[2] == 1:
+            return np.matmul(x[:, :, 0].T, w[:, 0, :])
+    return np.sum(w * x, axis=0)
+
+
+def logsumexp(xs: Any) -> Array:
+    """log(sum_i e^x_i) over axis 0, stably: m + log(sum_i e^(x_i - m)) with m = max_i x_i.
+
+    Where m is inf, -inf or nan the result is m itself (all -inf gives -inf; any nan gives nan),
+    as in the scalar backend."""
+    x = _stacked(xs)
+    if x.shape[0] == 0:
+        return -INF
+    m = np.max(x, axis=0)
+    finite = np.isfinite(m)
+    shift = np.where(finite, m, 0.0)
+    r = shift + np.log(np.sum(np.exp(x - shift), axis=0))
+    return np.where(finite, r, m)
+
+
+def softmax(xs: Any) -> Array:
+    """softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max_i x_i, for every i at once:
+    the result is stacked on axis 0 like the input (``softmax(xs)[k]`` is output k). Where m is
+    not finite every output is nan, as in the scalar backend."""
+    x = _stacked(xs)
+    m = np.max(x, axis=0)
+    finite = np.isfinite(m)
+    es = np.exp(x - np.where(finite, m, 0.0))
+    return np.where(finite, es / np.sum(es, axis=0), NAN)
+
+
+def log_softmax(xs: Any) -> Array:
+    """log_softmax(x)_i = (x_i - m) - log(sum_j e^(x_j - m)), stacked on axis 0 like the
+    input; nan everywhere a column's max is not finite, as in the scalar backend."""
+    x = _stacked(xs)
+    m = np.max(x, axis=0)
+    finite = np.isfinite(m)
+    shifted = x - np.where(finite, m, 0.0)
+    r = shifted - np.log(np.sum(np.exp(shifted), axis=0))
+    return np.where(finite, r, NAN)
