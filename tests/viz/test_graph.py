@@ -170,3 +170,19 @@ def test_fmt() -> None:
     assert fmt(0.7615941559557649) == "0.7616"
     assert fmt(float("nan")) == "nan"
     assert fmt(Value(2.5)) == "2.5"
+
+
+def test_gradients_that_are_values_after_create_graph() -> None:
+    x = Value(2.0, "x")
+    y = x ** 3
+    y.backward(create_graph=True)  # x.grad is a Value (12), itself differentiable
+    src = draw_graph(y).source
+    assert "{ x | data 2 | grad 12 }" in src
+    assert "local 12" in src and "= sends 12" in src
+
+
+def test_leaf_root() -> None:
+    leaf = Value(1.5, "w")
+    assert "{ w | data 1.5 | grad ? }" in draw_graph(leaf).source
+    leaf.backward()
+    assert "{ w | data 1.5 | grad 1 }" in draw_graph(leaf).source
