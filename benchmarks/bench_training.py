@@ -1,0 +1,183 @@
+"""Training benchmarks for nn: prints a table; never part of the test suite.
+
+    .venv/bin/python benchmarks/bench_training.py            # everything (~2 minutes)
+    .venv/bin/python benchmarks/bench_training.py --repeats 3
+
+1. micrograd's demo step (100 two-moons points, MLP 2-16-16-1, hinge loss + 1e-4 * sum(p^2),
+   SGD with lr 1.0 - 0.9 k / 100): the median time of one full step (forward, loss, backward,
+   update) for nn, for micrograd 0.1.0 as installed (the collector runs whenever Python
+   decides, as in the demo notebook), and for micrograd with Python's cyclic garbage collector
+   switched off (gc.collect() runs between steps, outside the timing, so memory stays
+   bounded). All three run in this process on the same data, so the ratios are
+   measured under the same load. micrograd needs sys.setrecursionlimit raised for its
+   recursive topological sort.
+2. Accuracy and wall time for the "must show" runs: moons (held-out accuracy), 3-arm spirals
+   (training accuracy), digits (test accuracy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import nn
+from nn import MLP, SGD, Adam, CosineDecay, LinearDecay, data
+
+
+def median_step(make_step: Callable[[], Callable[[int], Any]], steps: int, repeats: int,
+                gc_off: bool = False) -> float:
+    """Median seconds per step over ``repeats`` fresh runs of ``steps`` steps each."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        step = make_step()
+        for k in range(steps):
+            if gc_off:
+                gc.collect()  # free the previous step's cycles, untimed
+                gc.disable()
+            t = time.perf_counter()
+            step(k)
+            times.append(time.perf_counter() - t)
+            if gc_off:
+                gc.enable()
+    gc.collect()
+    return statistics.median(times)
+
+
+def ours_demo(X: np.ndarray, y: np.ndarray) -> Callable[[int], Any]:
+    """micrograd's demo loop written with nn (what a micrograd user would write)."""
+    model = MLP(2, [16, 16, 1], seed=1337)
+    opt = SGD(model, lr=LinearDecay(1.0, 0.1, 100))
+    rows, labels = X.tolist(), y.tolist()
+
+    def step(k: int) -> float:
+        scores = [model(x) for x in rows]
+        loss = nn.hinge(scores, labels) + nn.l2_penalty(model, 2e-4)  # = 1e-4 * sum(p^2)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.data
+    return step
+
+
+def micrograd_demo(X: np.ndarray, y: np.ndarray) -> Callable[[int], Any]:
+    """micrograd's own demo.ipynb training step, verbatim apart from the data."""
+    import random
+
+    from micrograd.engine import Value
+    from micrograd.nn import MLP as MicroMLP
+
+    random.seed(1337)
+    model = MicroMLP(2, [16, 16, 1])
+
+    def step(k: int) -> float:
+        inputs = [list(map(Value, xrow)) for xrow in X.tolist()]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y.tolist(), scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        total_loss = data_loss + reg_loss
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        return total_loss.data
+    return step
+
+
+def demo_accuracy(X: np.ndarray, y: np.ndarray) -> float:
+    """Training accuracy after micrograd's 100 demo steps, run through nn.fit."""
+    model = MLP(2, [16, 16, 1], seed=1337)
+    h = nn.fit(model, X, y, loss="hinge", l2=2e-4, epochs=100, metrics="accuracy",
+               optimizer=SGD(model, lr=LinearDecay(1.0, 0.1, 100)), progress=False)
+    return h.history["accuracy"][-1]
+
+
+def timed(fn: Callable[[], float]) -> tuple[float, float]:
+    t = time.perf_counter()
+    acc = fn()
+    return acc, time.perf_counter() - t
+
+
+def run_moons() -> float:
+    X, y = data.moons(300, noise=0.1, seed=0)
+    train, _, test = data.train_val_test_split(X, y, val=0.0, test=0.3, seed=0)
+    model = MLP(2, [16, 16, 1], init="he", seed=0)
+    nn.fit(model, *train, loss="bce_with_logits", optimizer=Adam(model, lr=0.02), epochs=30,
+           batch_size=32, progress=False)
+    return nn.evaluate(model, *test, loss="bce_with_logits", metrics="accuracy")["accuracy"]
+
+
+def run_spirals() -> float:
+    X, y = data.spirals(300, arms=3, noise=0.2, seed=0)
+    model = MLP(2, [16, 16, 3], init="he", seed=0)
+    nn.fit(model, X, y, loss="cross_entropy", optimizer=Adam(model, lr=0.02), epochs=25,
+           batch_size=32, progress=False)
+    return nn.evaluate(model, X, y, "cross_entropy", ["accuracy"])["accuracy"]
+
+
+def run_digits() -> float:
+    X, y = data.digits()
+    X = X / 16.0
+    train, _, test = data.train_val_test_split(X, y, val=0.0, test=0.2, seed=0)
+    epochs, batch = 8, 32
+    steps = epochs * -(-len(train[0]) // batch)
+    model = MLP(64, [32, 10], init="he", seed=0)
+    nn.fit(model, *train, loss="cross_entropy", epochs=epochs, batch_size=batch,
+           optimizer=Adam(model, lr=CosineDecay(0.01, steps, 0.0005)), progress=False)
+    return nn.evaluate(model, *test, "cross_entropy", ["accuracy"])["accuracy"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeats", type=int, default=3, help="fresh runs per timing (median)")
+    ap.add_argument("--skip-accuracy", action="store_true")
+    args = ap.parse_args()
+    sys.setrecursionlimit(100_000)  # micrograd's recursive topological sort
+    X, y01 = data.moons(100, noise=0.1, seed=1)
+    y = 2 * y01 - 1
+
+    print("micrograd demo step (100 moons points, MLP 2-16-16-1, hinge + L2, SGD)")
+    print(f"{'implementation':<36}{'median s/step':>14}{'nn is faster by':>17}")
+    ours = median_step(lambda: ours_demo(X, y), steps=10, repeats=args.repeats)
+    rows = [("nn (this project)", ours)]
+    try:
+        import micrograd  # noqa: F401
+        rows.append(("micrograd 0.1.0 as installed",
+                     median_step(lambda: micrograd_demo(X, y), 3, args.repeats)))
+        rows.append(("micrograd 0.1.0, gc disabled",
+                     median_step(lambda: micrograd_demo(X, y), 3, args.repeats, gc_off=True)))
+    except ImportError:
+        print("  (micrograd not installed: pip install autograd-core[bench])")
+    for name, t in rows:
+        ratio = "" if name.startswith("nn") else f"{t / ours:.1f}x"
+        print(f"{name:<36}{t:>14.4f}{ratio:>17}")
+    print(f"micrograd demo, 100 steps with nn.fit: training accuracy "
+          f"{demo_accuracy(X, y):.0%}")
+
+    if args.skip_accuracy:
+        return
+    print()
+    print(f"{'task':<46}{'accuracy':>10}{'time (s)':>10}")
+    tasks = [("moons 300, 2-16-16-1, 30 ep, held-out", run_moons),
+             ("spirals 3 arms 300, 2-16-16-3, 25 ep, train", run_spirals)]
+    try:
+        import sklearn  # noqa: F401
+        tasks.append(("digits 1437/360, 64-32-10, 8 ep, test", run_digits))
+    except ImportError:
+        print("  (digits skipped: pip install autograd-core[digits])")
+    for name, fn in tasks:
+        acc, secs = timed(fn)
+        print(f"{name:<46}{acc:>10.1%}{secs:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
