@@ -318,24 +318,36 @@ def _as_slice(rows: np.ndarray) -> slice | None:
     return None
 
 
-def _row_adder(rows: np.ndarray) -> Callable[[np.ndarray, np.ndarray], None]:
+def _row_adder(rows: np.ndarray, assign: bool) -> Callable[[np.ndarray, np.ndarray], None]:
     """``G[rows] += C`` that is right when ``rows`` repeats a row (then the repeats' contributions
-    must all arrive: sorted, summed per row with reduceat, added once)."""
+    must all arrive: sorted, summed per row with reduceat, added once). With ``assign`` the rows
+    receive their first contribution: ``G[rows] = C`` (no need to zero G beforehand)."""
     sl = _as_slice(rows)
     if sl is not None:
-        def add(G: np.ndarray, C: np.ndarray) -> None:
-            G[sl] += C
+        if assign:
+            def add(G: np.ndarray, C: np.ndarray) -> None:
+                G[sl] = C
+        else:
+            def add(G: np.ndarray, C: np.ndarray) -> None:
+                G[sl] += C
     elif len(np.unique(rows)) == len(rows):
-        def add(G: np.ndarray, C: np.ndarray) -> None:
-            G[rows] += C
+        if assign:
+            def add(G: np.ndarray, C: np.ndarray) -> None:
+                G[rows] = C
+        else:
+            def add(G: np.ndarray, C: np.ndarray) -> None:
+                G[rows] += C
     else:
         order = np.argsort(rows, kind="stable")
         srt = rows[order]
         starts = np.flatnonzero(np.concatenate(([True], srt[1:] != srt[:-1])))
         urows = srt[starts]
-
-        def add(G: np.ndarray, C: np.ndarray) -> None:
-            G[urows] += np.add.reduceat(C[order], starts, axis=0)
+        if assign:
+            def add(G: np.ndarray, C: np.ndarray) -> None:
+                G[urows] = np.add.reduceat(C[order], starts, axis=0)
+        else:
+            def add(G: np.ndarray, C: np.ndarray) -> None:
+                G[urows] += np.add.reduceat(C[order], starts, axis=0)
     return add
 
 
@@ -354,22 +366,24 @@ class _Slot:
         self.g_axis = rows.ndim - 1  # the members' axis in the gathered array
         self.sum_g = self.collapsed and g > 1
         self.sum_n = buf == _S and group_batched  # shared input of a per-example op
+        # the axes its contributions are summed over: members, examples
+        self.axes = tuple(ax for ax, on in ((self.g_axis, self.sum_g),
+                                            (self.g_axis + 1, self.sum_n)) if on)
+        self.assign = False  # set by the planner: this scatter is the rows' first write
         b = buf
         if rows.ndim == 1:
             if self.collapsed:
                 r = int(rows[0])
                 self.get: Callable[[list[np.ndarray]], np.ndarray] = lambda bufs: bufs[b][r:r + 1]
-                flat = rows[:1]
+                self.targets = rows[:1]
             else:
                 sl = _as_slice(rows)
                 if sl is not None:
                     self.get = lambda bufs: bufs[b][sl]
                 else:
                     self.get = lambda bufs: bufs[b][rows]
-                flat = rows
-            adder = _row_adder(flat)
-            self.add: Callable[[list[np.ndarray], np.ndarray], None] = (
-                lambda gbufs, C: adder(gbufs[b], C))
+                self.targets = rows
+            self.layout = 0  # contributions arrive as (rows, columns) already
         else:
             if self.collapsed:
                 col = rows[:, 0]
@@ -379,37 +393,47 @@ class _Slot:
                 else:
                     col2 = col[:, None]
                     self.get = lambda bufs: bufs[b][col2]
-                adder = _row_adder(col)
-                self.add = lambda gbufs, C: adder(gbufs[b], C[:, 0, :])
+                self.targets = col
+                self.layout = 1  # (m, 1, N): drop the members' axis
             else:
                 self.get = lambda bufs: bufs[b][rows]
-                flat = rows.reshape(-1)
-                adder = _row_adder(flat)
-                self.add = lambda gbufs, C: adder(gbufs[b], C.reshape(len(flat), -1))
+                self.targets = rows.reshape(-1)
+                self.layout = 2  # (m, g, N): one row per (input, member)
+
+    def finalize(self) -> None:
+        """Make :attr:`add`, the scatter-add of a contribution (shaped like the gather) into the
+        gradient table, once the planner has decided :attr:`assign`."""
+        adder = _row_adder(self.targets, self.assign)
+        b = self.buf
+        if self.layout == 0:
+            def add(gbufs: list[np.ndarray], C: np.ndarray) -> None:
+                adder(gbufs[b], C)
+        elif self.layout == 1:
+            def add(gbufs: list[np.ndarray], C: np.ndarray) -> None:
+                adder(gbufs[b], C[:, 0, :])
+        else:
+            k = len(self.targets)
+
+            def add(gbufs: list[np.ndarray], C: np.ndarray) -> None:
+                adder(gbufs[b], C.reshape(k, -1))
+        self.add: Callable[[list[np.ndarray], np.ndarray], None] = add
 
 
-def _reduce(P: np.ndarray, g_axis: int, sum_g: bool, sum_n: bool) -> np.ndarray:
-    """Sum a contribution over the axes its input was broadcast along: the members (the input
-    was shared by all of them) and the examples (the input is a parameter)."""
-    axes = []
-    if sum_g and P.shape[g_axis] > 1:
-        axes.append(g_axis)
-    if sum_n and P.shape[-1] > 1:
-        axes.append(P.ndim - 1)
-    return P.sum(axis=tuple(axes), keepdims=True) if axes else P
-
-
-def _contract(L: np.ndarray, G: np.ndarray, sum_g: bool, sum_n: bool) -> np.ndarray:
+def _contract(L: np.ndarray, G: np.ndarray, sum_g: bool, sum_n: bool,
+              axes: tuple[int, ...]) -> np.ndarray:
     """sum over broadcast axes of L * G, for L of shape (m, a, b) and G of shape (g, N).
 
     The two products a ``dot`` group needs are matrix products: weight gradients
     (L = inputs (m, 1, N), summed over the examples) are ``L G^T``; input gradients
-    (L = weights (m, g, 1), summed over the neurons) are ``L G``."""
+    (L = weights (m, g, 1), summed over the neurons) are ``L G``. Otherwise the product is
+    summed over ``axes``: the axes its input was broadcast along (the members, when every member
+    reads the same input; the examples, when the input is a parameter)."""
     if sum_n and not sum_g and L.shape[1] == 1 and L.shape[2] != 1:
         return np.matmul(L[:, 0, :], G.T)[:, :, None]
     if sum_g and not sum_n and L.shape[2] == 1 and L.shape[1] != 1:
         return np.matmul(L[:, :, 0], G)[:, None, :]
-    return _reduce(L * G, 1, sum_g, sum_n)
+    P = L * G
+    return P.sum(axis=axes, keepdims=True) if axes else P
 
 
 class _Blocks:
@@ -421,13 +445,20 @@ class _Blocks:
     def __init__(self, parts: list[np.ndarray], bounds: list[int]) -> None:
         self.parts = parts
         self.bounds = bounds  # start of each part, then the total
+        self.n = bounds[-1]
 
     def __len__(self) -> int:
-        return self.bounds[-1]
+        return self.n
 
     def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice) and i.step in (None, 1):
-            start, stop, _ = i.indices(len(self))
+        if i.__class__ is slice and i.step is None:
+            if len(self.parts) == 2:  # the common case, dot(a[:n], a[n:]): no arithmetic
+                mid = self.bounds[1]
+                if i.start in (None, 0) and i.stop == mid:
+                    return self.parts[0]
+                if i.start == mid and i.stop in (None, self.n):
+                    return self.parts[1]
+            start, stop, _ = i.indices(self.n)
             if start in self.bounds and stop in self.bounds and start < stop:
                 a, b = self.bounds.index(start), self.bounds.index(stop)
                 if b == a + 1:
@@ -497,6 +528,8 @@ class _Group:
         self.start = 0  # first output row
         self.needs = False
         self.note = ""
+        self.slots: list[_Slot] = []
+        self.segs: list[tuple[int, int, _Slot]] = []
 
     def describe(self) -> str:
         n = f", {self.n_inputs} inputs each" if self.rule.arity == 0 else ""
@@ -529,18 +562,18 @@ def _elementwise(group: _Group, slots: list[_Slot], gid: int) -> tuple[Kernel, K
             bufs[ob][osl] = fwd(NM, a, b, k)
             saved[gid] = (a, b)
 
-    todo = [(j, s.add, s.g_axis, s.sum_g, s.sum_n) for j, s in enumerate(slots) if s.needs]
+    todo = [(j, s.add, s.axes) for j, s in enumerate(slots) if s.needs]
 
     def backward(bufs: list[np.ndarray], gbufs: list[np.ndarray], saved: list[Any]) -> None:
         G = gbufs[ob][osl]
         locs = loc(NM, *saved[gid], bufs[ob][osl], k)
-        for j, add, g_axis, sum_g, sum_n in todo:
+        for j, add, axes in todo:
             L = locs[j]
             if L.__class__ is float:
                 P = G if L == 1.0 else (-G if L == -1.0 else L * G)
             else:
                 P = L * G
-            add(gbufs, _reduce(P, g_axis, sum_g, sum_n))
+            add(gbufs, P.sum(axis=axes, keepdims=True) if axes else P)
 
     return forward, backward
 
@@ -590,21 +623,21 @@ def _nary(group: _Group, segs: list[tuple[int, int, _Slot]], gid: int) -> tuple[
                     o0 = item - segs[blk][0]
                     runs.append(("in", blk, o0, o0 + (j - i)))
                 i = j
-            plan.append((runs, s.add, s.sum_g, s.sum_n))
+            plan.append((runs, s.add, s.sum_g, s.sum_n, s.axes))
 
         def backward(bufs: list[np.ndarray], gbufs: list[np.ndarray], saved: list[Any]) -> None:
             G = gbufs[ob][osl]
             parts = saved[gid]
-            for runs, add, sum_g, sum_n in plan:
+            for runs, add, sum_g, sum_n, axes in plan:
                 pieces = []
                 for run in runs:
                     if run[0] == "in":
-                        pieces.append(_contract(parts[run[1]][run[2]:run[3]], G, sum_g, sum_n))
+                        pieces.append(_contract(parts[run[1]][run[2]:run[3]], G, sum_g, sum_n,
+                                                axes))
                     else:
-                        R = _reduce(G[None], 1, sum_g, sum_n)
+                        R = G[None].sum(axis=axes, keepdims=True) if axes else G[None]
                         c = run[1]
-                        pieces.append(np.broadcast_to(R, (run[2],) + R.shape[1:]) if c is None
-                                      else c * R)
+                        pieces.append(np.repeat(R, run[2], axis=0) if c is None else c * R)
                 add(gbufs, pieces[0] if len(pieces) == 1 else np.concatenate(pieces))
     else:
         loc = rule.local
@@ -618,7 +651,8 @@ def _nary(group: _Group, segs: list[tuple[int, int, _Slot]], gid: int) -> tuple[
             if L.ndim == 1:
                 L = L.reshape(-1, 1, 1)
             for a, b, s in todo:
-                s.add(gbufs, _reduce(L[a:b] * G, 1, s.sum_g, s.sum_n))
+                P = L[a:b] * G
+                s.add(gbufs, P.sum(axis=s.axes, keepdims=True) if s.axes else P)
 
     return forward, backward
 
@@ -726,9 +760,7 @@ class Program:
                 return info[id(x)]
             return (_S, consts[float(x).hex()][0])
 
-        self._forward: list[Kernel] = []
-        backward: list[Kernel] = []
-        for gid, grp in enumerate(plan):
+        for grp in plan:
             # members sorted by where their inputs live, so that consumers of this group tend to
             # read consecutive rows (a slice: no copy)
             keyed = sorted(((tuple(where(x) for x in spec[id(v)][2]), i, v)
@@ -745,9 +777,8 @@ class Program:
             need_in = [any(isinstance(ins[j], Value) and needs[id(ins[j])] for ins in member_ins)
                        for j in range(len(kinds))]
             if grp.rule.arity in (1, 2):
-                slots = [_Slot(kinds[j], rows[j], need_in[j], grp.batched)
-                         for j in range(len(kinds))]
-                f, bk = _elementwise(grp, slots, gid)
+                grp.slots = [_Slot(kinds[j], rows[j], need_in[j], grp.batched)
+                             for j in range(len(kinds))]
             else:
                 segs = []
                 lo = 0
@@ -758,6 +789,35 @@ class Program:
                     segs.append((lo, hi, _Slot(kinds[lo], rows[lo:hi], any(need_in[lo:hi]),
                                                grp.batched)))
                     lo = hi
+                grp.segs = segs
+                grp.slots = [sl for _, _, sl in segs]
+        self._outs = [info[id(v)] for v in outputs]
+
+        # Gradient rows get their first contribution by assignment, later ones by +=: walk the
+        # backward pass in its order and mark rows as written. Then the per-example gradient
+        # table needs no zeroing, unless a scatter mixes written and unwritten rows.
+        written = np.zeros(n_rows[_V], dtype=bool)
+        if self._outs[0][0] == _V:
+            written[self._outs[0][1]] = True
+        self._zero_gv = False
+        for grp in reversed(plan):
+            for sl in grp.slots:
+                if grp.needs and sl.needs and sl.buf == _V:
+                    hit = written[sl.targets]
+                    if not hit.any():
+                        sl.assign = True
+                    elif not hit.all():
+                        self._zero_gv = True
+                    written[sl.targets] = True
+                sl.finalize()
+
+        self._forward: list[Kernel] = []
+        backward: list[Kernel] = []
+        for gid, grp in enumerate(plan):
+            if grp.rule.arity in (1, 2):
+                f, bk = _elementwise(grp, grp.slots, gid)
+            else:
+                segs = grp.segs
                 f, bk = _nary(grp, segs, gid)
                 if grp.rule.name == "dot" and len(segs) == 2 and segs[1][2].collapsed \
                         and not segs[0][2].collapsed and segs[0][2].buf == _S and grp.batched:
@@ -776,7 +836,6 @@ class Program:
         self._GS = np.zeros((n_rows[_S], 1))
         for row, x in consts.values():
             self._S[row, 0] = x
-        self._outs = [info[id(v)] for v in outputs]
         self._ph_rows: list[slice] = []
         start = 0
         for shape in self.shapes:
@@ -846,19 +905,20 @@ class Program:
             S[:P, 0] = self.get_params()
         else:
             S[:P, 0] = self._check_params(params)
+        return [V, S], n
+
+    def _forward_pass(self, tables: list[np.ndarray]) -> list[Any]:
         saved: list[Any] = [None] * self.n_groups
-        tables = [V, S]
-        with np.errstate(all="ignore"):
-            for f in self._forward:
-                f(tables, saved)
-        self._saved = saved
-        return tables, n
+        for f in self._forward:
+            f(tables, saved)
+        return saved
 
     def forward(self, *batch: Any, params: Any = None) -> np.ndarray:
         """The traced function's output for every example: shape (N,) for a function returning
         one Value, (N, k) for one returning k Values. No gradients."""
         tables, n = self._run(batch, params)
-        self._saved = []
+        with np.errstate(all="ignore"):
+            self._forward_pass(tables)
         cols = [np.broadcast_to(tables[t][r], (n,)) for t, r in self._outs]
         out = np.array(cols[0]) if self.out_shape is None else np.stack(cols, axis=1)
         return out
@@ -873,18 +933,19 @@ class Program:
             raise TypeError(f"value_and_grad() needs a function returning ONE Value (a loss); "
                             f"this one returns {len(self._outs)} Values: use forward()")
         tables, n = self._run(batch, params)
-        saved, self._saved = self._saved, []
         V, S = tables
         GV = self._buffers[n][1]
         GS = self._GS
         t, r = self._outs[0]
         mean = self.reduction == "mean"
         with np.errstate(all="ignore"):
+            saved = self._forward_pass(tables)
             if t == _V:
                 loss = float(V[r].sum() * (1.0 / n)) if mean else float(V[r].sum())
             else:
                 loss = float(S[r, 0]) if mean else float(S[r, 0] * n)
-            GV.fill(0.0)
+            if self._zero_gv:
+                GV.fill(0.0)
             GS.fill(0.0)
             if t == _V:
                 GV[r] = 1.0 / n if mean else 1.0

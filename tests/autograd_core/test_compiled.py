@@ -134,7 +134,8 @@ def targets(kind: str, n: int, k: int, rng: np.random.Generator) -> tuple[Any, n
     return k, np.eye(k)[rng.integers(0, k, size=n)]
 
 
-LOSSES = {"mse": mse_loss, "hinge": hinge_loss, "bce": bce_loss, "bce_logits": bce_logits_loss,
+LOSSES: dict[str, Callable[[list[Value], Any], Value]] = {
+    "mse": mse_loss, "hinge": hinge_loss, "bce": bce_loss, "bce_logits": bce_logits_loss,
           "ce_logsumexp": ce_lse_loss, "ce_log_softmax": ce_log_softmax_loss,
           "ce_softmax": ce_softmax_loss}
 
@@ -401,9 +402,9 @@ def test_guard_leaves_other_threads_alone() -> None:
 
 def test_function_gates_cannot_be_compiled() -> None:
     class Square(Function):
-        def forward(self, x: float) -> float:
-            self.x = x
-            return x * x
+        def forward(self, *xs: float) -> float:
+            self.x = xs[0]
+            return xs[0] * xs[0]
 
         def backward(self, dz: float) -> list[float]:
             return [2 * self.x * dz]
@@ -424,7 +425,7 @@ def test_bad_shapes_and_arguments() -> None:
     with pytest.raises(ValueError, match="params must be an array of shape"):
         prog.value_and_grad(np.zeros((3, 2)), np.zeros(3), params=[1.0, 2.0])
     with pytest.raises(TypeError, match="shape of input 0"):
-        compile(lambda x: x, "two")
+        compile(lambda x: x, "two")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must return a Value"):
         compile(lambda x: 3.0, 1)
     with pytest.raises(ValueError, match="reduction"):
