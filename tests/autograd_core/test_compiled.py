@@ -136,8 +136,9 @@ def targets(kind: str, n: int, k: int, rng: np.random.Generator) -> tuple[Any, n
 
 LOSSES: dict[str, Callable[[list[Value], Any], Value]] = {
     "mse": mse_loss, "hinge": hinge_loss, "bce": bce_loss, "bce_logits": bce_logits_loss,
-          "ce_logsumexp": ce_lse_loss, "ce_log_softmax": ce_log_softmax_loss,
-          "ce_softmax": ce_softmax_loss}
+    "ce_logsumexp": ce_lse_loss, "ce_log_softmax": ce_log_softmax_loss,
+    "ce_softmax": ce_softmax_loss,
+}
 
 
 @pytest.mark.parametrize("act", sorted(ACTIVATIONS))
