@@ -44,6 +44,11 @@ How, in four steps.
    across the batch: that sum is what makes the gradient of the *summed* loss, and seeding
    ``G = 1/N`` at the loss makes it the gradient of the mean.
 
+Two scheduling details. A chain of additions (Python's ``sum(p * p for p in params)`` builds
+one add per term, one level deeper each) is merged into a single n-ary ``sum`` before grouping,
+so it costs one reduction, not one level per term. And a gradient row's first contribution is
+written with ``=`` rather than ``+=``, so the gradient table needs no zeroing per batch.
+
 No derivative is written here: forward and local gradients are the op table's
 (:mod:`autograd_core.rules`), evaluated with the numpy backend. For ``dot`` and ``sum`` the local
 gradients are not even computed as arrays: the executor calls the rule once on symbolic
@@ -71,6 +76,15 @@ Use::
 
 ``step.value_and_grad(X, Y, params=theta)`` is the pure array form (nothing touches the Values),
 and ``compile(model, 2).forward(X)`` gives the outputs for a batch.
+
+Semantics chosen. The batch loss is the *mean* of the per-example losses (``reduction="sum"``
+for the sum), so the gradients equal ``mean(losses).backward()`` on the eager engine; a term
+built from parameters only (weight decay) is the same for every example, so its mean is itself.
+Parameters are read from their ``.data`` at every call, so optimizer updates are seen without
+recompiling. Intermediate nodes get no ``.grad`` (they are rows of an array, not Values). The
+program reuses its buffers: one call at a time per program (not thread-safe). Anything random
+inside the function (a dropout mask) is drawn once, at tracing, and then fixed: compile the
+model in eval mode, or re-compile when the randomness must change.
 """
 
 from __future__ import annotations

@@ -208,6 +208,24 @@ def timed(fn: Callable[[], Any], inner: int, repeats: int) -> tuple[float, Any]:
     return statistics.median(times), first
 
 
+def timed_together(fns: dict[str, Callable[[], Any]], inner: int,
+                   repeats: int) -> dict[str, tuple[float, Any]]:
+    """Like :func:`timed` for several functions, their repeats interleaved (a, b, c, a, b, c...)
+    so that a noisy neighbour on a shared machine slows all of them alike."""
+    first = {name: fn() for name, fn in fns.items()}
+    for fn in fns.values():  # warm up
+        for _ in range(inner):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            times[name].append((time.perf_counter() - t0) / inner)
+    return {name: (statistics.median(times[name]), first[name]) for name in fns}
+
+
 def bench_demo(quick: bool) -> list[tuple[str, float, float]]:
     X, y = moons(100)
     layers = init_weights()
@@ -223,7 +241,6 @@ def bench_demo(quick: bool) -> list[tuple[str, float, float]]:
         loss, g = prog.value_and_grad(X, y, params=theta)
         theta[:] -= LR * g
         return loss
-    rows.append(("compiled", *timed(compiled, 50 if quick else 200, 7)))
 
     model_v = ValueMLP(layers)
     prog_v = compile(demo_loss(model_v), 2, (), params=model_v.parameters())
@@ -236,14 +253,16 @@ def bench_demo(quick: bool) -> list[tuple[str, float, float]]:
         for p in params_v:
             p.data -= LR * p.grad
         return loss
-    rows.append(("compiled+Values", *timed(compiled_values, 50 if quick else 200, 7)))
 
     P = [a.copy() for W, b in layers for a in (W, b)]
-    rows.append(("numpy (by hand)", *timed(lambda: step_numpy(P, X, y), 100 if quick else 500,
-                                            7)))
+    fast: dict[str, Callable[[], Any]] = {
+        "compiled": compiled, "compiled+Values": compiled_values,
+        "numpy (by hand)": lambda: step_numpy(P, X, y)}
     tstep = torch_step_fn(layers, X, y)
     if tstep is not None:
-        rows.append(("torch (CPU, f64)", *timed(tstep, 50 if quick else 200, 7)))
+        fast["torch (CPU, f64)"] = tstep
+    results = timed_together(fast, 20 if quick else 50, 9 if quick else 21)
+    rows.extend((name, *results[name]) for name in fast)
     model_e = ValueMLP(layers)
     rows.append(("eager engine", *timed(lambda: step_eager(model_e, X, y), 1, 3 if quick else 5)))
     mstep = micrograd_step_fn(layers, X, y)
@@ -258,6 +277,15 @@ def bench_demo(quick: bool) -> list[tuple[str, float, float]]:
         ratio = sec / base
         rel = f"{ratio:.2f}x" if ratio < 100 else f"{ratio:,.0f}x"
         print(f"  {name:<18} {fmt(sec):>12} {rel:>12} {loss:>12.6f}")
+    times = {name: sec for name, sec, _ in rows}
+    print(f"  compiled / numpy = {base / times['numpy (by hand)']:.2f}x (target <= 3x)", end="")
+    if "torch (CPU, f64)" in times:
+        print(f"; torch / compiled = {times['torch (CPU, f64)'] / base:.2f}x (target > 1x)",
+              end="")
+    if "micrograd 0.1.0" in times:
+        print(f"; micrograd / compiled = {times['micrograd 0.1.0'] / base:,.0f}x "
+              "(target >= 1000x)", end="")
+    print()
     return rows
 
 
