@@ -65,7 +65,17 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
     while stack:
         node = pop()
         a = node._a
-        if type(a) is tuple:
+        if type(a) is Value:
+            c = a._pending
+            if c == 0:
+                if a._a is not None:
+                    a.grad = 0.0
+                    push(a)
+                elif a.grad:
+                    keep((a, a.grad))
+                    a.grad = 0.0
+            a._pending = c + 1
+        elif type(a) is tuple:
             for p in a:
                 if type(p) is Value:
                     c = p._pending
@@ -77,16 +87,6 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
                             keep((p, p.grad))
                             p.grad = 0.0
                     p._pending = c + 1
-        elif type(a) is Value:
-            c = a._pending
-            if c == 0:
-                if a._a is not None:
-                    a.grad = 0.0
-                    push(a)
-                elif a.grad:
-                    keep((a, a.grad))
-                    a.grad = 0.0
-            a._pending = c + 1
         b = node._b
         if type(b) is Value:
             c = b._pending
@@ -104,7 +104,13 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
         node = pop()
         g = node.grad
         a = node._a
-        if type(a) is tuple:
+        if type(a) is Value:
+            a.grad += node._da * g
+            c = a._pending - 1
+            a._pending = c
+            if c == 0 and a._a is not None:
+                push(a)
+        elif type(a) is tuple:
             for p, local in zip(a, node._da):
                 if type(p) is Value:
                     p.grad += local * g
@@ -112,12 +118,6 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
                     p._pending = c
                     if c == 0 and p._a is not None:
                         push(p)
-        elif type(a) is Value:
-            a.grad += node._da * g
-            c = a._pending - 1
-            a._pending = c
-            if c == 0 and a._a is not None:
-                push(a)
         b = node._b
         if type(b) is Value:
             b.grad += node._db * g

@@ -123,8 +123,11 @@ def power(a: float, b: float) -> float:
             return _copysign(INF, a)
         return INF
     except OverflowError:
-        if a < 0.0 and b == int(b) and int(b) % 2 == 1:
-            return -INF
+        if a < 0.0:
+            if b != int(b):
+                return NAN  # a negative base to a non-integer power
+            if int(b) % 2 == 1:
+                return -INF
         return INF
     if r.__class__ is complex:
         return NAN

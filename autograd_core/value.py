@@ -195,40 +195,56 @@ class Value:
 
     # --- binary operators (a plain number on either side is a constant input) -----------------
     def __add__(self, other: Operand) -> Value:
-        if type(other) is Value:
+        t = type(other)
+        if t is Value:
             return _binary(ADD, self, other, self.data, other.data)  # type: ignore[union-attr]
-        y = _number(other)
-        return y if y is NotImplemented else _binary(ADD, self, y, self.data, y)
+        if t is not float:
+            other = _number(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _binary(ADD, self, other, self.data, other)
 
     def __radd__(self, other: Number) -> Value:
         x = _number(other)
         return x if x is NotImplemented else _binary(ADD, x, self, x, self.data)
 
     def __sub__(self, other: Operand) -> Value:
-        if type(other) is Value:
+        t = type(other)
+        if t is Value:
             return _binary(SUB, self, other, self.data, other.data)  # type: ignore[union-attr]
-        y = _number(other)
-        return y if y is NotImplemented else _binary(SUB, self, y, self.data, y)
+        if t is not float:
+            other = _number(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _binary(SUB, self, other, self.data, other)
 
     def __rsub__(self, other: Number) -> Value:
         x = _number(other)
         return x if x is NotImplemented else _binary(SUB, x, self, x, self.data)
 
     def __mul__(self, other: Operand) -> Value:
-        if type(other) is Value:
+        t = type(other)
+        if t is Value:
             return _binary(MUL, self, other, self.data, other.data)  # type: ignore[union-attr]
-        y = _number(other)
-        return y if y is NotImplemented else _binary(MUL, self, y, self.data, y)
+        if t is not float:
+            other = _number(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _binary(MUL, self, other, self.data, other)
 
     def __rmul__(self, other: Number) -> Value:
         x = _number(other)
         return x if x is NotImplemented else _binary(MUL, x, self, x, self.data)
 
     def __truediv__(self, other: Operand) -> Value:
-        if type(other) is Value:
+        t = type(other)
+        if t is Value:
             return _binary(DIV, self, other, self.data, other.data)  # type: ignore[union-attr]
-        y = _number(other)
-        return y if y is NotImplemented else _binary(DIV, self, y, self.data, y)
+        if t is not float:
+            other = _number(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _binary(DIV, self, other, self.data, other)
 
     def __rtruediv__(self, other: Number) -> Value:
         x = _number(other)
@@ -342,7 +358,7 @@ def _leaf(data: float) -> Value:
     return _node(data, "", None, None, None, None, None)
 
 
-def _binary(rule: Rule, a: Any, b: Any, x: float, y: float) -> Value:
+def _binary(rule: Rule, a: Any, b: Any, x: float, y: Any) -> Value:
     """Apply a two-input rule; a and b are Values or floats (constants), x and y their numbers.
     (The hottest function of the engine: node creation is written out rather than calling
     :func:`_node`.)"""

@@ -19,7 +19,7 @@ NARY = ["sum", "dot", "logsumexp", "softmax0"]
 @st.composite
 def programs(draw, n_inputs: int = 3, max_steps: int = 12, smooth: bool = False):
     unary = [u for u in UNARY if not (smooth and u in KINKED)]
-    steps = []
+    steps: list[tuple[str, tuple[int, ...]]] = []
     for k in range(draw(st.integers(1, max_steps))):
         n = n_inputs + k
         kind = draw(st.sampled_from(["u", "b", "b", "n"]))
