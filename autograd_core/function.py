@@ -28,7 +28,7 @@ from typing import Any
 
 from autograd_core import value as _value
 from autograd_core.rules import defrule
-from autograd_core.value import AnomalyError, Value, _node, _number
+from autograd_core.value import AnomalyError, Value, _node, _number, split_inputs
 
 # The op table's row for user gates: the node's parameter k is the Function instance itself.
 FUNCTION = defrule(
@@ -55,21 +55,7 @@ class Function:
         return cls()(*inputs)
 
     def __call__(self, *inputs: Any) -> Value:
-        if not inputs:
-            raise TypeError(f"{type(self).__name__} needs at least one input")
-        ins = []
-        xs = []
-        for i, v in enumerate(inputs):
-            if type(v) is Value:
-                ins.append(v)
-                xs.append(v.data)
-            else:
-                x = _number(v)
-                if x is NotImplemented:
-                    raise TypeError(f"{type(self).__name__} input {i} must be a Value or a "
-                                    f"number, got {type(v).__name__}")
-                ins.append(x)
-                xs.append(x)
+        ins, xs = split_inputs(inputs, type(self).__name__)
         out = self.forward(*xs)
         if isinstance(out, Value) or _number(out) is NotImplemented:
             raise TypeError(f"{type(self).__name__}.forward must return a plain number, got "

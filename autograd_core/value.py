@@ -397,25 +397,32 @@ def _unary(rule: Rule, a: Value, k: Any) -> Value:
     return v
 
 
-def apply_nary(rule: Rule, values: Iterable[Operand], k: Any = None) -> Value:
-    """One node for an n-ary op (sum, dot, logsumexp) over many inputs; plain numbers are
-    constant inputs."""
+def split_inputs(values: Iterable[Any], who: str) -> tuple[tuple[Any, ...], tuple[float, ...]]:
+    """The inputs of an op as stored on its node (Values, and floats for plain numbers) and
+    their numbers. TypeError naming ``who`` and the position for anything else."""
     ins = []
     xs = []
-    for v in values:
-        if v.__class__ is Value:
+    for i, v in enumerate(values):
+        if type(v) is Value:
             ins.append(v)
             xs.append(v.data)  # type: ignore[union-attr]
         else:
             c = _number(v)
             if c is NotImplemented:
-                raise TypeError(f"{rule.name}() expects Values or plain numbers, got "
+                raise TypeError(f"{who} input {i} must be a Value or a plain number, got "
                                 f"{type(v).__name__}: {v!r}")
             ins.append(c)
             xs.append(c)
     if not ins:
-        raise ValueError(f"{rule.name}() needs at least one input, got an empty sequence")
-    return _apply_tuple(rule, tuple(ins), tuple(xs), k)
+        raise ValueError(f"{who} needs at least one input, got an empty sequence")
+    return tuple(ins), tuple(xs)
+
+
+def apply_nary(rule: Rule, values: Iterable[Operand], k: Any = None) -> Value:
+    """One node for an n-ary op (sum, dot, logsumexp) over many inputs; plain numbers are
+    constant inputs."""
+    ins, xs = split_inputs(values, f"{rule.name}()")
+    return _apply_tuple(rule, ins, xs, k)
 
 
 def _apply_tuple(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], k: Any) -> Value:

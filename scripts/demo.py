@@ -25,14 +25,13 @@ import nn  # noqa: E402
 from autograd_core import Value  # noqa: E402
 from nn import MLP, SGD, data  # noqa: E402
 from viz import draw_graph, plot_decision_boundary, plot_history, render, steps_table  # noqa: E402
+from viz.examples import chain_rule_example  # noqa: E402
 
 
 def chain_rule() -> Value:
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
+    f = chain_rule_example()  # x, y, z = -2, 5, -4; q = x + y; f = q * z (lecture 000)
+    q, z = f.inputs
+    x, y = q.inputs
     print("1. The chain rule on f = (x + y) * z at x = -2, y = 5, z = -4")
     print(f"   forward: q = x + y = {q.data:g}, f = q * z = {f.data:g}")
     f.backward()

@@ -66,7 +66,7 @@ def test_constants_and_errors():
 
     with pytest.raises(ValueError, match="returned 1 gradient"):
         BadCount.apply(Value(1.0), Value(2.0))
-    with pytest.raises(TypeError, match="input 1 must be a Value or a number"):
+    with pytest.raises(TypeError, match="input 1 must be a Value or a plain number"):
         MultiplyGate.apply(Value(1.0), "2")
 
     class NoForward(Function):

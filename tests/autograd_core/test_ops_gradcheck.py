@@ -103,7 +103,7 @@ def test_nary_ops_build_one_node():
         functional.dot(xs, [1.0])
     with pytest.raises(ValueError, match="at least one input"):
         functional.sum([])
-    with pytest.raises(TypeError, match="expects Values or plain numbers, got str"):
+    with pytest.raises(TypeError, match="input 1 must be a Value or a plain number, got str"):
         functional.sum([xs[0], "1"])
 
 
