@@ -53,10 +53,11 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
     ``_a``/``_b`` (or a tuple in ``_a`` for n-ary ops), local gradients in ``_da``/``_db``;
     inputs that are not Values are constants and get nothing.
 
-    Each call sums its gradients from zero (a per-call buffer): a leaf that already holds a
-    gradient has it moved to ``stash`` and added back once at the end, so a second call adds
-    exactly the same amount again, bit for bit, as PyTorch does."""
-    # Pass 1: count each node's consumers (edges into it); zero the gradients to fill.
+    Each call sums its gradients afresh (a per-call buffer): a node's first contribution is
+    assigned, not added, so nothing needs zeroing first; a leaf that already held a gradient
+    has it kept in ``stash`` and added back once at the end, so a second call adds exactly the
+    same amount again, bit for bit, as PyTorch does."""
+    # Pass 1: count each node's consumers (edges into it), as a negative number in _pending.
     root.grad = seed
     stack = [root]
     pop = stack.pop
@@ -69,59 +70,70 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
             c = a._pending
             if c == 0:
                 if a._a is not None:
-                    a.grad = 0.0
                     push(a)
                 elif a.grad:
                     keep((a, a.grad))
-                    a.grad = 0.0
-            a._pending = c + 1
+            a._pending = c - 1
         elif type(a) is tuple:
             for p in a:
                 if type(p) is Value:
                     c = p._pending
                     if c == 0:
                         if p._a is not None:
-                            p.grad = 0.0
                             push(p)
                         elif p.grad:
                             keep((p, p.grad))
-                            p.grad = 0.0
-                    p._pending = c + 1
+                    p._pending = c - 1
         b = node._b
         if type(b) is Value:
             c = b._pending
             if c == 0:
                 if b._a is not None:
-                    b.grad = 0.0
                     push(b)
                 elif b.grad:
                     keep((b, b.grad))
-                    b.grad = 0.0
-            b._pending = c + 1
-    # Pass 2: upstream x local into each input; release an input once all its consumers did.
+            b._pending = c - 1
+    # Pass 2: upstream x local into each input. A negative counter means "no contribution yet":
+    # the first one is assigned (no zeroing pass needed), later ones are added; an input is
+    # released once all of its consumers have sent their share.
     push(root)
     while stack:
         node = pop()
         g = node.grad
         a = node._a
         if type(a) is Value:
-            a.grad += node._da * g
-            c = a._pending - 1
+            c = a._pending
+            if c < 0:
+                a.grad = node._da * g
+                c = -c - 1
+            else:
+                a.grad += node._da * g
+                c -= 1
             a._pending = c
             if c == 0 and a._a is not None:
                 push(a)
         elif type(a) is tuple:
             for p, local in zip(a, node._da):
                 if type(p) is Value:
-                    p.grad += local * g
-                    c = p._pending - 1
+                    c = p._pending
+                    if c < 0:
+                        p.grad = local * g
+                        c = -c - 1
+                    else:
+                        p.grad += local * g
+                        c -= 1
                     p._pending = c
                     if c == 0 and p._a is not None:
                         push(p)
         b = node._b
         if type(b) is Value:
-            b.grad += node._db * g
-            c = b._pending - 1
+            c = b._pending
+            if c < 0:
+                b.grad = node._db * g
+                c = -c - 1
+            else:
+                b.grad += node._db * g
+                c -= 1
             b._pending = c
             if c == 0 and b._a is not None:
                 push(b)
