@@ -11,6 +11,9 @@
    bounded). All three run in this process on the same data, so the ratios are
    measured under the same load. micrograd needs sys.setrecursionlimit raised for its
    recursive topological sort.
+   Also the same step run by ``nn.fit`` eagerly and with ``compiled=True`` (the per-example
+   loss traced once by autograd_core.compile and run on numpy arrays), timed per epoch
+   (= one full-batch step) in the same run.
 2. Accuracy and wall time for the "must show" runs: moons (held-out accuracy), 3-arm spirals
    (training accuracy), digits (test accuracy).
 """
@@ -93,6 +96,20 @@ def micrograd_demo(X: np.ndarray, y: np.ndarray) -> Callable[[int], Any]:
     return step
 
 
+def fit_step_times(X: np.ndarray, y: np.ndarray, compiled: bool, steps: int = 30
+                   ) -> tuple[float, float]:
+    """micrograd's demo through ``nn.fit`` (one full-batch epoch = one step): the median
+    seconds per step, from an epoch callback, and the time before the first step (compiling)."""
+    model = MLP(2, [16, 16, 1], seed=1337)
+    stamps: list[float] = []
+    t0 = time.perf_counter()
+    nn.fit(model, X, y, loss="hinge", l2=2e-4, epochs=steps, progress=False, compiled=compiled,
+           optimizer=SGD(model, lr=LinearDecay(1.0, 0.1, 100)),
+           callbacks=[lambda e, logs: stamps.append(time.perf_counter())])
+    per = statistics.median(np.diff(stamps).tolist())
+    return per, max(stamps[0] - t0 - per, 0.0)
+
+
 def demo_accuracy(X: np.ndarray, y: np.ndarray) -> float:
     """Training accuracy after micrograd's 100 demo steps, run through nn.fit."""
     model = MLP(2, [16, 16, 1], seed=1337)
@@ -160,6 +177,16 @@ def main() -> None:
     for name, t in rows:
         ratio = "" if name.startswith("nn") else f"{t / ours:.1f}x"
         print(f"{name:<36}{t:>14.4f}{ratio:>17}")
+    fit_rows = []
+    for compiled in (False, True):
+        runs = [fit_step_times(X, y, compiled) for _ in range(args.repeats)]
+        fit_rows.append((statistics.median(r[0] for r in runs),
+                         statistics.median(r[1] for r in runs)))
+    (eager_t, _), (comp_t, comp_setup) = fit_rows
+    print(f"{'nn.fit (eager), per step':<36}{eager_t:>14.5f}")
+    print(f"{'nn.fit(compiled=True), per step':<36}{comp_t:>14.5f}"
+          f"{'':>3}{eager_t / comp_t:.0f}x faster than eager fit "
+          f"(compiling: {comp_setup:.3f} s once)")
     print(f"micrograd demo, 100 steps with nn.fit: training accuracy "
           f"{demo_accuracy(X, y):.0%}")
 

@@ -7,7 +7,7 @@ numbers), for one sample or a batch, and returns one Value: the mean over the ba
     mse                   (p - t)^2
     binary_cross_entropy  -(t log p + (1 - t) log(1 - p)),  each log clamped at >= -100
     bce_with_logits       same with p = sigmoid(z), computed from the logit z without overflow:
-                          (1 - t) z + log(1 + e^-z) for z >= 0,  log(1 + e^z) - t z for z < 0
+                          (1 - t) z + max(-z, 0) + log(1 + e^-|z|)  (one branch-free formula)
     cross_entropy         -log softmax(z)_t = logsumexp(z) - z_t   (z: logits, t: class index)
     hinge                 max(0, 1 - t p)                          (t = -1 or +1)
 
@@ -114,18 +114,18 @@ def binary_cross_entropy(prob: Any, target: Any, reduction: str = "mean") -> Val
 def bce_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Value:
     """Binary cross-entropy of sigmoid(z) computed from the logit z, stable for any z.
 
-    loss = (1 - t) z + log(1 + e^-z) (z >= 0), or log(1 + e^z) - t z (z < 0): the same function,
-    each form exact where its exponent cannot overflow. d/dz = sigmoid(z) - t."""
+    loss = log(1 + e^z) - t z, written (1 - t) z + max(-z, 0) + log(1 + e^-|z|) as PyTorch does,
+    with max(-z, 0) = (|z| - z) / 2 so that the gradient at z = 0 is sigmoid(0) - t = 0.5 - t.
+    One formula, no branch on z: the graph does not depend on the data, so it compiles
+    (:func:`autograd_core.compile`); e^-|z| cannot overflow. d/dz = sigmoid(z) - t."""
     terms = []
     for z, t in _flat_pairs(logit, target, "bce_with_logits"):
         if not isinstance(t, Value) and not 0.0 <= t <= 1.0:
             raise ValueError(f"bce_with_logits targets must be in [0, 1], got {t!r}")
         if not isinstance(z, Value):
             z = Value(float(z))
-        if z.data >= 0.0:
-            terms.append((1.0 - t) * z + (-z).softplus())
-        else:
-            terms.append(z.softplus() - t * z)
+        a = abs(z)
+        terms.append((1.0 - t) * z + (a - z) * 0.5 + (-a).softplus())
     return _reduce(terms, reduction, "bce_with_logits")
 
 

@@ -20,7 +20,6 @@ the History so far (``history.interrupted`` is True).
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -29,9 +28,11 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, no_grad
+from autograd_core.functional import dot, logsumexp
 from nn import losses as _losses
 from nn import metrics as _metrics
 from nn.data import minibatches
+from nn.layers import Dropout
 from nn.module import Module
 from nn.optim import OPTIMIZERS, Optimizer
 
@@ -176,6 +177,15 @@ def _as_xy(X: Any, y: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
     return Xa, ya
 
 
+def _batches3(Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray, batch_size: int,
+              seed: int | None, shuffle: bool) -> Any:
+    """The minibatches :func:`minibatches` yields, with the encoded targets ``Ya`` alongside."""
+    idx = np.arange(len(Xa))
+    for Xb, ib in minibatches(Xa, idx, batch_size, seed=seed, shuffle=shuffle):
+        rows = np.asarray(ib, dtype=int)
+        yield Xb, Ya[rows], ya[rows]
+
+
 def _run(fwd: Callable[[list[float]], list[Value]], rows: list[list[float]]
          ) -> list[list[Value]]:
     return [fwd(r) for r in rows]
@@ -244,6 +254,120 @@ def _progress(epochs: int, progress: bool) -> Any:
     return tqdm(total=epochs, unit="epoch", leave=True)
 
 
+class _CompiledRunner:
+    """fit(compiled=True): the per-example loss (+ penalties) traced once, run on whole batches.
+
+    ``prog`` is the objective of ONE example, ``loss_fn(model(x), t) + l2 + l1``, compiled with
+    :func:`autograd_core.compile`; ``prog(Xb, Yb)`` returns the batch mean and adds its gradient
+    to every parameter's ``.grad``, as ``objective.backward()`` does in the eager loop. A class
+    label for cross_entropy becomes a one-hot row and the loss ``logsumexp(z) - dot(onehot, z)``
+    (indexing by the label would make the graph depend on the data). ``predict`` (the model's
+    outputs, for metrics and validation) and ``data_loss`` (without the penalties, for
+    validation) are compiled too."""
+
+    def __init__(self, model: Any, fwd: Callable[[list[Any]], list[Value]],
+                 loss_fn: Callable[..., Value], loss_name: str, params: list[Value],
+                 l1: float, l2: float, nin: int, y_example: np.ndarray) -> None:
+        from autograd_core import compile as _compile
+        from autograd_core.compiled import DataDependentError
+
+        if isinstance(model, Module):
+            for m in model.modules():
+                if isinstance(m, Dropout) and m.p > 0.0:
+                    raise ValueError(
+                        f"fit(compiled=True) cannot train a model with dropout (p={m.p}): "
+                        "tracing draws the dropout mask once and would replay the same mask "
+                        "for every example and every step. Use compiled=False, or dropout=0")
+        self.params = params
+        self.l1, self.l2 = float(l1), float(l2)
+        self.one_hot = loss_fn is _losses.cross_entropy
+
+        def outputs(x: list[Value]) -> Any:
+            z = fwd(x)
+            return z[0] if len(z) == 1 else z
+
+        def per_example(x: list[Value], t: Any) -> Value:
+            z = fwd(x)
+            if self.one_hot:
+                return logsumexp(z) - dot(t, z)  # type: ignore[no-any-return]
+            return loss_fn(z[0] if len(z) == 1 else z, t)
+
+        def objective(x: list[Value], t: Any) -> Value:
+            obj = per_example(x, t)
+            if l2:
+                obj = obj + _losses.l2_penalty(params, l2)
+            if l1:
+                obj = obj + _losses.l1_penalty(params, l1)
+            return obj
+
+        was_training = getattr(model, "training", None)
+        try:
+            self.predict = _compile(outputs, nin, params=params)
+            self.k = 1 if self.predict.out_shape is None else self.predict.out_shape[0]
+            tshape: tuple[int, ...] = (self.k,) if self.one_hot else tuple(y_example.shape[1:])
+            self.prog = _compile(objective, nin, tshape, params=params)
+            self.data_loss = (self.prog if not (l1 or l2)
+                              else _compile(per_example, nin, tshape, params=params))
+        except DataDependentError as e:
+            raise ValueError(f"fit(compiled=True): the model or the loss {loss_name!r} looks at "
+                             f"the numbers of its Values, so it cannot be compiled ({e}). Use "
+                             "compiled=False, or write the loss with ops (relu, abs, clamp, "
+                             "a one-hot target with dot)") from e
+        finally:
+            if was_training is not None and isinstance(model, Module):
+                model.train(was_training)
+        self.loss_name = loss_name
+
+    def targets(self, y: np.ndarray, who: str) -> np.ndarray:
+        """Targets as the float array the program takes, checked as the eager loss checks them."""
+        name = self.loss_name
+        if self.one_hot:
+            ok = np.isfinite(y) & (y == np.round(y)) & (y >= 0) & (y < self.k)
+            if y.ndim != 1 or not ok.all():
+                bad = y if y.ndim != 1 else y[~ok][:3]
+                raise ValueError(f"{who}: cross_entropy targets must be class indices in "
+                                 f"0..{self.k - 1}, got {bad!r}")
+            return np.eye(self.k)[y.astype(int)]
+        yf = np.asarray(y, dtype=float)
+        if name == "hinge" and not np.isin(yf, (-1.0, 1.0)).all():
+            raise ValueError(f"{who}: hinge targets must be -1 or +1; map 0/1 labels with "
+                             "2 * y - 1")
+        if name in ("binary_cross_entropy", "bce_with_logits") and not (
+                (yf >= 0.0) & (yf <= 1.0)).all():
+            raise ValueError(f"{who}: {name} targets must be in [0, 1]")
+        return yf
+
+    def penalty(self) -> float:
+        """The penalties' value at the current parameters (to report the data loss alone)."""
+        if not (self.l1 or self.l2):
+            return 0.0
+        theta = self.prog.get_params()[:len(self.params)]
+        return float(0.5 * self.l2 * np.dot(theta, theta) + self.l1 * np.abs(theta).sum())
+
+    def step(self, Xb: np.ndarray, Yb: np.ndarray, opt: Optimizer, want_outputs: bool
+             ) -> tuple[float, np.ndarray | None]:
+        """One optimizer step on a batch: (mean data loss before the step, outputs or None)."""
+        outs = self.predict.forward(Xb) if want_outputs else None
+        pen = self.penalty()
+        opt.zero_grad()
+        obj = self.prog(Xb, Yb)
+        opt.step()
+        return obj - pen, outs
+
+    def evaluate(self, Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray,
+                 mfns: list[tuple[str, Callable[[np.ndarray, np.ndarray], float]]]
+                 ) -> dict[str, float]:
+        """Validation loss and metrics, like :func:`evaluate` (no dropout to switch off)."""
+        per = self.data_loss.forward(Xa, Ya)
+        logs = {"loss": float(per.mean() - (self.penalty() if self.data_loss is self.prog
+                                               else 0.0))}
+        if mfns:
+            arr = self.predict.forward(Xa)
+            for name, fn in mfns:
+                logs[name] = float(fn(arr, ya))
+        return logs
+
+
 def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
         optimizer: Optimizer | str = "sgd", epochs: int = 100, batch_size: int | None = None,
         validation: tuple[Any, Any] | None = None,
@@ -270,17 +394,14 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
             without validation data).
         shuffle, seed: minibatch order, reproducible from seed.
         progress: show a tqdm progress bar (notebook-aware).
-        compiled: run batches through ``autograd_core.compile`` (not available yet).
+        compiled: trace the per-example loss (+ penalties) once with
+            :func:`autograd_core.compile` and run every batch, its metrics and the validation
+            on numpy arrays: the same updates as the eager loop (to rounding), many times
+            faster. The batch loss is the mean of per-example losses, so a custom loss must
+            be a mean over examples and built from ops only (no ``if`` on ``.data``); a
+            model with dropout is refused (tracing would freeze the mask).
         callbacks: functions (epoch, logs) called after every epoch.
     """
-    if compiled:
-        if importlib.util.find_spec("autograd_core.compile") is None:
-            raise NotImplementedError(
-                "fit(compiled=True) needs autograd_core.compile (a traced graph run over a "
-                "numpy batch), which this version of autograd_core does not have yet; use "
-                "compiled=False")
-        raise NotImplementedError("autograd_core.compile exists but fit() does not use it yet; "
-                                  "use compiled=False")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit epochs must be a non-negative int, got {epochs!r}")
     Xa, ya = _as_xy(X, y, "fit")
@@ -317,6 +438,12 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
                         f"got {type(early_stopping).__name__}")
     params = model.parameters()
     fwd = _forward_fn(model)
+    runner: _CompiledRunner | None = None
+    if compiled:
+        runner = _CompiledRunner(model, fwd, loss_fn, loss_name, params, l1, l2,
+                                 Xa.shape[1], ya)
+        Ya = runner.targets(ya, "fit")
+        Yv = np.empty(0) if val is None else runner.targets(val[1], "fit validation")
     history = History()
     bar = _progress(epochs, progress)
     is_module = isinstance(model, Module)
@@ -326,7 +453,15 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
                 model.train()
             total, outs_all, ys_all = 0.0, [], []
             batch_seed = None if seed is None else seed * 1_000_003 + epoch
-            for Xb, yb in minibatches(Xa, ya, batch_size, seed=batch_seed, shuffle=shuffle):
+            if runner is not None:
+                for Xb, Yb, yb in _batches3(Xa, Ya, ya, batch_size, batch_seed, shuffle):
+                    bl, arr = runner.step(Xb, Yb, opt, bool(mfns))
+                    total += bl * len(Xb)
+                    if arr is not None:
+                        outs_all.append(arr)
+                        ys_all.append(yb)
+            for Xb, yb in (() if runner is not None else
+                           minibatches(Xa, ya, batch_size, seed=batch_seed, shuffle=shuffle)):
                 outs = _run(fwd, Xb.tolist())
                 data_loss = loss_fn(_preds(outs), yb.tolist())
                 objective = data_loss
@@ -348,7 +483,8 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
                 for name, fn in mfns:
                     logs[name] = float(fn(outputs, targets))
             if val is not None:
-                vlogs = _evaluate(model, val[0], val[1], loss_fn, mfns)
+                vlogs = (_evaluate(model, val[0], val[1], loss_fn, mfns) if runner is None
+                         else runner.evaluate(val[0], Yv, val[1], mfns))
                 for key, value in vlogs.items():
                     logs["val_" + key] = value
             history.append(logs)

@@ -165,10 +165,10 @@ def test_progress_bar_runs(capsys):
     assert "epoch" in capsys.readouterr().err
 
 
-def test_compiled_is_accepted_but_not_available_yet():
+def test_compiled_runs():  # the full contract is in test_compiled_fit.py
     X, y = data.xor()
-    with pytest.raises(NotImplementedError, match="autograd_core.compile"):
-        nn.fit(MLP(2, [2, 1], seed=0), X, y, compiled=True, progress=False)
+    h = nn.fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, compiled=True, progress=False)
+    assert h.epochs == 2
 
 
 def test_dropout_model_trains_and_evaluates_deterministically():
