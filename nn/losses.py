@@ -94,7 +94,9 @@ def binary_cross_entropy(prob: Any, target: Any, reduction: str = "mean") -> Val
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1] (after a sigmoid).
 
     d/dp = (p - t) / (p (1 - p)). Each log is clamped at -100 as in PyTorch, so p = 0 or 1
-    gives a finite loss (100 per wrong sample) instead of inf."""
+    gives a finite loss (100 per wrong sample) instead of inf. A target of exactly 0 or 1 drops
+    the other term (only for plain-number targets: a traced, compiled target is a Value and
+    takes the general formula, whose other term is then multiplied by 0, the same value)."""
     terms = []
     for p, t in _flat_pairs(prob, target, "binary_cross_entropy"):
         if not isinstance(t, Value) and not 0.0 <= t <= 1.0:

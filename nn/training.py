@@ -448,8 +448,10 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
     bar = _progress(epochs, progress)
     is_module = isinstance(model, Module)
     try:
+        if is_module:
+            model.train()
         for epoch in range(epochs):
-            if is_module:
+            if is_module and runner is None:  # compiled: nothing switches to eval mode
                 model.train()
             total, outs_all, ys_all = 0.0, [], []
             batch_seed = None if seed is None else seed * 1_000_003 + epoch
