@@ -68,8 +68,10 @@ print(f"q = {q}, f = {f}")
 
 Each node only knows its own little formula:
 
-* $q = x + y$: $\\;\\partial q/\\partial x = 1,\\ \\partial q/\\partial y = 1$ (addition hands the gradient through unchanged);
-* $f = q z$: $\\;\\partial f/\\partial q = z = -4,\\ \\partial f/\\partial z = q = 3$ (multiplication swaps its inputs).
+* $q = x + y$: $\\;\\partial q/\\partial x = 1,\\ \\partial q/\\partial y = 1$
+  (addition hands the gradient through unchanged);
+* $f = q z$: $\\;\\partial f/\\partial q = z = -4,\\ \\partial f/\\partial z = q = 3$
+  (multiplication swaps its inputs).
 
 ## Upstream × local, by hand
 
@@ -527,7 +529,8 @@ import time
 t0 = time.perf_counter()
 losses, model, logits, Xc, yc = train('circles', hidden=(8, 8), activation='tanh', lr=0.03,
                                       epochs=150)
-print(f"{len(losses)} epochs in {time.perf_counter() - t0:.2f} s; loss {losses[0]:.3f} -> {losses[-1]:.4f}")
+seconds = time.perf_counter() - t0
+print(f"{len(losses)} epochs in {seconds:.2f} s; loss {losses[0]:.3f} -> {losses[-1]:.4f}")
 fig = draw(len(losses) - 1, losses, logits, Xc, yc)
 assert losses[-1] < 0.5 * losses[0]
 assert np.mean((logits.forward(Xc) > 0) == (yc > 0.5)) >= 0.9
