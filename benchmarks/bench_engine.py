@@ -8,8 +8,9 @@ and sum_i w_i x_i over n products (one n-ary ``dot`` node here; micrograd's ``su
 products). micrograd is timed as installed (its recursive topological sort needs the recursion
 limit raised, which we do) and also with its cyclic garbage collector switched off, since that
 is where it spends most of its time. Memory is the peak traced allocation of build + backward
-divided by the number of graph nodes (micrograd makes a node for every constant too, so the
-per-op figure is also shown)."""
+divided by the number of graph nodes, measured at n = 20,000 (micrograd makes a node for every
+constant too, so the per-op figure is also shown). Repeats of the three timings are
+interleaved so that all see the same machine conditions; each figure is their median."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import argparse
 import gc
 import os
 import platform
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -90,19 +92,30 @@ def main() -> None:
         print("micrograd is not installed: pip install micrograd==0.1.0 (or EXTRAS=bench)")
 
     rows = []
+    n_mem = min(n, 20_000)  # bytes per node do not depend on n; tracemalloc is slow
     for name, ours, theirs in (("chain of +c, *c", ours_chain, mg_chain),
                                ("weighted sum of products", ours_wsum, mg_wsum)):
-        t_ours = median_time(lambda: ours(n), reps) / n * 1e6
-        mem_ours = peak_bytes(lambda: ours(n))
-        nodes_ours = n + 1 if ours is ours_chain else 2 * n + 1
-        row = [name, f"{t_ours:.2f}", f"{mem_ours / nodes_ours:.0f}", f"{mem_ours / n:.0f}"]
+        # repeats interleaved (ours, micrograd, micrograd gc off, ours, ...): all three see the
+        # same machine conditions, so the ratios hold even when the machine drifts
+        t_ours, t_mg, t_nogc = [], [], []
+        for _ in range(reps):
+            # collect=True clears micrograd's cyclic garbage from its previous run, which our
+            # run would otherwise pay for; ours leaves none (freed by reference counting)
+            t_ours.append(median_time(lambda: ours(n), 1, collect=True) / n * 1e6)
+            if have_mg:
+                t_mg.append(in_big_stack(lambda: median_time(lambda: theirs(n), 1)) / n * 1e6)
+                t_nogc.append(in_big_stack(
+                    lambda: median_time(gc_off(lambda: theirs(n)), 1)) / n * 1e6)
+        t_o = statistics.median(t_ours)
+        mem_ours = peak_bytes(lambda: ours(n_mem))
+        nodes_ours = n_mem + 1 if ours is ours_chain else 2 * n_mem + 1
+        row = [name, f"{t_o:.2f}", f"{mem_ours / nodes_ours:.0f}", f"{mem_ours / n_mem:.0f}"]
         if have_mg:
-            t_mg = in_big_stack(lambda: median_time(lambda: theirs(n), reps)) / n * 1e6
-            t_mg_nogc = in_big_stack(lambda: median_time(gc_off(lambda: theirs(n)), reps)) / n * 1e6
-            mem_mg = in_big_stack(lambda: peak_bytes(lambda: theirs(n)))
-            nodes_mg = 2 * n + 1 if theirs is mg_chain else 3 * n - 1 + 2 * n
-            row += [f"{t_mg:.2f}", f"{t_mg_nogc:.2f}", f"{t_mg / t_ours:.1f}x",
-                    f"{t_mg_nogc / t_ours:.1f}x", f"{mem_mg / nodes_mg:.0f}", f"{mem_mg / n:.0f}"]
+            t_m, t_g = statistics.median(t_mg), statistics.median(t_nogc)
+            mem_mg = in_big_stack(lambda: peak_bytes(lambda: theirs(n_mem)))
+            nodes_mg = 2 * n_mem + 1 if theirs is mg_chain else 5 * n_mem - 1
+            row += [f"{t_m:.2f}", f"{t_g:.2f}", f"{t_m / t_o:.1f}x", f"{t_g / t_o:.1f}x",
+                    f"{mem_mg / nodes_mg:.0f}", f"{mem_mg / n_mem:.0f}"]
         rows.append(row)
     headers = [f"n = {n:,}", "ours us/op", "ours B/node", "ours B/op"]
     if have_mg:
