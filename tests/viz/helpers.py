@@ -10,21 +10,12 @@ import pytest
 
 from autograd_core import Value
 from autograd_core.functional import dot
+from viz.examples import chain_rule_example  # noqa: F401  (lecture 000's f = (x + y) z)
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(
     not HAS_DOT, reason="Graphviz's `dot` program is not installed (apt-get install graphviz)")
-
-
-def chain_rule_example() -> Value:
-    """Lecture 000: f = (x + y) z at x = -2, y = 5, z = -4, with the lecture's names."""
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
 
 
 def check_snapshot(name: str, text: str) -> None:
