@@ -13,10 +13,18 @@ from autograd_core.functional import sum as vsum
 from autograd_core.gradcheck import GradcheckError, check_grads, gradcheck, numerical_grads
 from autograd_core.modes import detect_anomaly, enable_grad, no_grad
 from autograd_core.rules import RULES, Rule
-from autograd_core.value import AnomalyError, Value, is_anomaly_enabled, is_grad_enabled
+from autograd_core.value import (
+    AnomalyError,
+    Value,
+    accelerated,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    use_accelerator,
+)
 
 __all__ = [
-    "RULES", "AnomalyError", "Function", "GradcheckError", "Rule", "Value", "check_grads",
+    "RULES", "AnomalyError", "Function", "GradcheckError", "Rule", "Value", "accelerated",
+    "check_grads", "use_accelerator",
     "detect_anomaly", "dot", "enable_grad", "grad", "gradcheck", "is_anomaly_enabled",
     "is_grad_enabled", "log_softmax", "logsumexp", "mean", "no_grad", "numerical_grads",
     "reverse_topological", "softmax", "topological_order", "vsum", "zero_grad",

@@ -38,11 +38,9 @@ def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> No
         return
     stash: list[tuple[Value, Any]] = []
     try:
-        _backward_fast(root, seed, stash)
+        (_value._compiled_backward or _backward_fast)(root, seed, stash)
     except BaseException:
-        _reset_pending(root)
-        for leaf, old in stash:  # leave the leaves as they were
-            leaf.grad = old
+        _undo(root, stash)
         raise
     for leaf, old in stash:
         leaf.grad = old + leaf.grad
@@ -139,17 +137,22 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
                 push(b)
 
 
-def _reset_pending(root: Value) -> None:
-    """After an interrupted backward, clear the counters so the graph can be used again."""
-    seen: set[int] = set()
+def _undo(root: Value, stash: list[tuple[Value, Any]]) -> None:
+    """After an interrupted backward: clear the counters so the graph can be used again, and
+    give every leaf back the gradient it had (the stashed ones theirs, the others zero)."""
+    seen = {id(root)}
     stack = [root]
     while stack:
         node = stack.pop()
         node._pending = 0
+        if node._a is None:
+            node.grad = 0.0
         for p in node.parents:
             if id(p) not in seen:
                 seen.add(id(p))
                 stack.append(p)
+    for leaf, old in stash:
+        leaf.grad = old
 
 
 def reverse_topological(root: Value) -> list[Value]:

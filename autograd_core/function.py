@@ -28,7 +28,7 @@ from typing import Any
 
 from autograd_core import value as _value
 from autograd_core.rules import defrule
-from autograd_core.value import AnomalyError, Value, _node, _number, split_inputs
+from autograd_core.value import AnomalyError, Value, _number, split_inputs
 
 # The op table's row for user gates: the node's parameter k is the Function instance itself.
 FUNCTION = defrule(
@@ -64,9 +64,9 @@ class Function:
         if _value._anomaly and not math.isfinite(out):
             raise AnomalyError(f"detect_anomaly: {type(self).__name__}.forward returned {out!r}")
         if not _value._grad_enabled:
-            return _node(out, "", None, None, None, None, None)
-        return _node(out, FUNCTION.name, self, tuple(ins), None,
-                     self._local_grads(len(ins)), None)
+            return _value._node(out, "", None, None, None, None, None)
+        return _value._node(out, FUNCTION.name, self, tuple(ins), None,
+                            self._local_grads(len(ins)), None)
 
     def _local_grads(self, n: int) -> tuple[float, ...]:
         grads = self.backward(1.0)

@@ -24,7 +24,8 @@ The micrograd surface (``data``, ``grad``, ``_prev``, ``_op``, ``backward()``, `
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, Union
 
@@ -337,8 +338,9 @@ class Value:
         return Value(self.data, self.label)
 
 
-def _node(data: float, op: str, arg: Any, a: Any, b: Any, da: Any, db: Any) -> Value:
-    """Make an op's output node (no validation: the engine's own constructor)."""
+def _node_py(data: float, op: str, arg: Any, a: Any, b: Any, da: Any, db: Any) -> Value:
+    """Make an op's output node (no validation: the engine's own constructor). The compiled
+    twin in ``_speedups.node`` replaces it when built (see the end of this module)."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0
@@ -353,6 +355,9 @@ def _node(data: float, op: str, arg: Any, a: Any, b: Any, da: Any, db: Any) -> V
     return v
 
 
+_node: Callable[[float, str, Any, Any, Any, Any, Any], Value] = _node_py
+
+
 def _leaf(data: float) -> Value:
     """An op's output made while recording is off (``no_grad``): a leaf with no history."""
     return _node(data, "", None, None, None, None, None)
@@ -360,22 +365,12 @@ def _leaf(data: float) -> Value:
 
 def _binary(rule: Rule, a: Any, b: Any, x: float, y: Any) -> Value:
     """Apply a two-input rule; a and b are Values or floats (constants), x and y their numbers.
-    (The hottest function of the engine: node creation is written out rather than calling
-    :func:`_node`.)"""
+    (The hottest function of the engine.)"""
     out = rule.forward(F, x, y, None)
     if not _fast:
         return _slow(rule, (a, b), (x, y), out, None)
-    v = _new(Value)
-    v.data = out
-    v.grad = 0.0
-    v.label = None
-    v._op = rule.name
-    v._arg = None
-    v._pending = 0
-    v._a = a
-    v._b = b
-    v._da, v._db = rule.local(F, x, y, out, None)
-    return v
+    da, db = rule.local(F, x, y, out, None)
+    return _node(out, rule.name, None, a, b, da, db)
 
 
 def _unary(rule: Rule, a: Value, k: Any) -> Value:
@@ -383,18 +378,7 @@ def _unary(rule: Rule, a: Value, k: Any) -> Value:
     out = rule.forward(F, x, k)
     if not _fast:
         return _slow(rule, (a,), (x,), out, k)
-    v = _new(Value)
-    v.data = out
-    v.grad = 0.0
-    v.label = None
-    v._op = rule.name
-    v._arg = k
-    v._pending = 0
-    v._a = a
-    v._b = None
-    v._da = rule.local(F, x, out, k)[0]
-    v._db = None
-    return v
+    return _node(out, rule.name, k, a, None, rule.local(F, x, out, k)[0], None)
 
 
 def split_inputs(values: Iterable[Any], who: str) -> tuple[tuple[Any, ...], tuple[float, ...]]:
@@ -465,3 +449,41 @@ def is_grad_enabled() -> bool:
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()``."""
     return _anomaly
+
+
+# --- the optional C accelerator -------------------------------------------------------------
+# autograd_core/_speedups.c compiles the two hot spots, node construction (_node) and the
+# backward loop (backward._backward_fast), line for line and bit for bit. It is built at install
+# time when a C compiler is there; AUTOGRAD_CORE_PURE_PYTHON=1 keeps it off.
+_speedups: Any = None
+_compiled_backward: Any = None  # read by backward.backward()
+
+try:
+    from autograd_core import _speedups  # type: ignore[attr-defined,no-redef]
+except ImportError:
+    _speedups = None
+else:
+    _speedups.bind(Value)
+
+
+def use_accelerator(on: bool = True) -> bool:
+    """Run the engine's hot spots compiled (on) or as their pure-Python reference (off), for
+    example to step through ``_backward_fast`` in a debugger. Returns the previous setting.
+    Gradients are the same bits either way. RuntimeError if asked on where it is not built."""
+    global _node, _compiled_backward
+    was = accelerated()
+    if on and _speedups is None:
+        raise RuntimeError("the C accelerator autograd_core/_speedups.c is not built; reinstall "
+                           "with a C compiler and the Python headers present (pip install -e .)")
+    _node = _speedups.node if on else _node_py
+    _compiled_backward = _speedups.backward_fast if on else None
+    return was
+
+
+def accelerated() -> bool:
+    """True when the engine runs its hot spots compiled (see :func:`use_accelerator`)."""
+    return _compiled_backward is not None
+
+
+if _speedups is not None and os.environ.get("AUTOGRAD_CORE_PURE_PYTHON", "") in ("", "0"):
+    use_accelerator(True)

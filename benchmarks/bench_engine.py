@@ -9,8 +9,10 @@ products). micrograd is timed as installed (its recursive topological sort needs
 limit raised, which we do) and also with its cyclic garbage collector switched off, since that
 is where it spends most of its time. Memory is the peak traced allocation of build + backward
 divided by the number of graph nodes, measured at n = 20,000 (micrograd makes a node for every
-constant too, so the per-op figure is also shown). Repeats of the three timings are
-interleaved so that all see the same machine conditions; each figure is their median."""
+constant too, so the per-op figure is also shown). "ours" runs the engine as installed, with
+its C accelerator when built; "ours, pure Python" switches it off (use_accelerator(False)).
+Repeats of the four timings are interleaved so that all see the same machine conditions; each
+figure is their median. The last line checks issue 2's targets."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from _timing import in_big_stack, median_time, peak_bytes, table  # noqa: E402
 
-from autograd_core import Value, dot  # noqa: E402
+from autograd_core import Value, accelerated, dot, use_accelerator  # noqa: E402
 
 
 def ours_chain(n: int) -> Value:
@@ -78,6 +80,17 @@ def gc_off(fn):  # type: ignore[no-untyped-def]
     return run
 
 
+def pure(fn):  # type: ignore[no-untyped-def]
+    """fn run on the engine's pure-Python path (the C accelerator switched off)."""
+    def run():  # type: ignore[no-untyped-def]
+        was = use_accelerator(False)
+        try:
+            return fn()
+        finally:
+            use_accelerator(was)
+    return run
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -90,40 +103,60 @@ def main() -> None:
     except ImportError:
         have_mg = False
         print("micrograd is not installed: pip install micrograd==0.1.0 (or EXTRAS=bench)")
+    if not accelerated():
+        print("the C accelerator is not built (or AUTOGRAD_CORE_PURE_PYTHON is set): "
+              "both 'ours' rows run pure Python")
 
     rows = []
     n_mem = min(n, 20_000)  # bytes per node do not depend on n; tracemalloc is slow
-    for name, ours, theirs in (("chain of +c, *c", ours_chain, mg_chain),
-                               ("weighted sum of products", ours_wsum, mg_wsum)):
-        # repeats interleaved (ours, micrograd, micrograd gc off, ours, ...): all three see the
-        # same machine conditions, so the ratios hold even when the machine drifts
-        t_ours, t_mg, t_nogc = [], [], []
-        for _ in range(reps):
-            # collect=True clears micrograd's cyclic garbage from its previous run, which our
-            # run would otherwise pay for; ours leaves none (freed by reference counting)
-            t_ours.append(median_time(lambda: ours(n), 1, collect=True) / n * 1e6)
-            if have_mg:
-                t_mg.append(in_big_stack(lambda: median_time(lambda: theirs(n), 1)) / n * 1e6)
-                t_nogc.append(in_big_stack(
-                    lambda: median_time(gc_off(lambda: theirs(n)), 1)) / n * 1e6)
-        t_o = statistics.median(t_ours)
-        mem_ours = peak_bytes(lambda: ours(n_mem))
-        nodes_ours = n_mem + 1 if ours is ours_chain else 2 * n_mem + 1
-        row = [name, f"{t_o:.2f}", f"{mem_ours / nodes_ours:.0f}", f"{mem_ours / n_mem:.0f}"]
+    verdict = []
+    for name, ours, theirs, nodes_ours, nodes_mg in (
+            ("chain of +c, *c", ours_chain, mg_chain, n_mem + 1, 2 * n_mem + 1),
+            ("weighted sum of products", ours_wsum, mg_wsum, 2 * n_mem + 1, 5 * n_mem - 1)):
+        # Each timer returns seconds for one build + backward. collect=True clears the cyclic
+        # garbage micrograd left behind before each run (ours leaves none), so no run pays for
+        # an earlier one's; micrograd runs in a thread with a big stack and recursion limit,
+        # which its recursive topological sort needs.
+        timers = {"ours": lambda: median_time(lambda: ours(n), 1, collect=True),
+                  "ours, pure Python": lambda: median_time(pure(lambda: ours(n)), 1,
+                                                           collect=True)}
         if have_mg:
-            t_m, t_g = statistics.median(t_mg), statistics.median(t_nogc)
-            mem_mg = in_big_stack(lambda: peak_bytes(lambda: theirs(n_mem)))
-            nodes_mg = 2 * n_mem + 1 if theirs is mg_chain else 5 * n_mem - 1
-            row += [f"{t_m:.2f}", f"{t_g:.2f}", f"{t_m / t_o:.1f}x", f"{t_g / t_o:.1f}x",
-                    f"{mem_mg / nodes_mg:.0f}", f"{mem_mg / n_mem:.0f}"]
-        rows.append(row)
-    headers = [f"n = {n:,}", "ours us/op", "ours B/node", "ours B/op"]
-    if have_mg:
-        headers += ["micrograd us/op", "micrograd (gc off)", "speed-up", "speed-up vs gc off",
-                    "micrograd B/node", "micrograd B/op"]
+            timers["micrograd 0.1.0"] = lambda: in_big_stack(
+                lambda: median_time(lambda: theirs(n), 1, collect=True))
+            timers["micrograd, gc off"] = lambda: in_big_stack(
+                lambda: median_time(gc_off(lambda: theirs(n)), 1, collect=True))
+        # Repeats are interleaved (ours, ours pure, micrograd, micrograd gc off, ours, ...) so
+        # that all see the same machine conditions and the ratios hold when the machine drifts.
+        times: dict[str, list[float]] = {k: [] for k in timers}
+        for _ in range(reps):
+            for label, timer in timers.items():
+                times[label].append(timer() / n * 1e6)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        mem = {"ours": peak_bytes(lambda: ours(n_mem))}
+        mem["ours, pure Python"] = peak_bytes(pure(lambda: ours(n_mem)))
+        if have_mg:
+            mem["micrograd 0.1.0"] = mem["micrograd, gc off"] = in_big_stack(
+                lambda: peak_bytes(lambda: theirs(n_mem)))
+        for label in timers:
+            nodes = nodes_mg if label.startswith("micrograd") else nodes_ours
+            ratio = (f"{med['micrograd 0.1.0'] / med[label]:.1f}x" if have_mg else "-")
+            rows.append([name, label, f"{med[label]:.2f}", f"{mem[label] / nodes:.0f}",
+                         f"{mem[label] / n_mem:.0f}", ratio])
+        if name.startswith("chain") and have_mg:
+            speedup = med["micrograd 0.1.0"] / med["ours"]
+            per_node = mem["ours"] / nodes_ours
+            verdict = [f"chain {med['ours']:.2f} us/op (target <= 1.5): "
+                       f"{'met' if med['ours'] <= 1.5 else 'NOT met'}",
+                       f"{speedup:.1f}x micrograd (target >= 8x): "
+                       f"{'met' if speedup >= 8 else 'NOT met'}",
+                       f"{per_node:.0f} B/node (target <= 250): "
+                       f"{'met' if per_node <= 250 else 'NOT met'}"]
+    headers = [f"n = {n:,}", "engine", "us/op", "B/node", "B/op", "micrograd time / this"]
     print(f"Python {platform.python_version()} on {platform.machine()}, "
-          f"median of {reps} repeats, build + backward")
+          f"median of {reps} interleaved repeats, build + backward")
     print(table(headers, rows))
+    if verdict:
+        print("Issue 2's targets: " + "; ".join(verdict))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check -q)
 
-stamp=".venv/.installed-$EXTRAS-$(cat pyproject.toml | cksum | cut -d' ' -f1)"
+# Reinstall when the packaging or the C accelerator changes (an editable install compiles it).
+stamp=".venv/.installed-$EXTRAS-$(cat pyproject.toml setup.py autograd_core/_speedups.c | cksum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ]; then
   say "installing autograd-core[$EXTRAS] into .venv (editable)"
   "${PIP[@]}" install -e ".[$EXTRAS]" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
