@@ -22,7 +22,22 @@ from autograd_core import value as V
 
 from .random_dags import programs, run_values
 
-needs_accelerator = pytest.mark.skipif(not V.accelerated(), reason="the C accelerator is not built")
+needs_accelerator = pytest.mark.skipif(V._speedups is None,
+                                       reason="the C accelerator is not built")
+
+
+@pytest.fixture(autouse=True)
+def accelerator_on():
+    """Each test starts with the accelerator on where it is built (also when the suite runs with
+    AUTOGRAD_CORE_PURE_PYTHON=1), and leaves the setting as it found it."""
+    if V._speedups is None:
+        yield
+        return
+    was = V.use_accelerator(True)
+    try:
+        yield
+    finally:
+        V.use_accelerator(was)
 
 
 @contextmanager
