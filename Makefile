@@ -15,4 +15,4 @@ bench:       ## every benchmark table (a few minutes)
 	  && for b in benchmarks/bench_*.py; do .venv/bin/python $$b; done
 
 clean:
-	rm -rf .venv output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv output .pytest_cache .mypy_cache .ruff_cache build autograd_core/*.so
