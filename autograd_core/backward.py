@@ -140,17 +140,10 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
 def _undo(root: Value, stash: list[tuple[Value, Any]]) -> None:
     """After an interrupted backward: clear the counters so the graph can be used again, and
     give every leaf back the gradient it had (the stashed ones theirs, the others zero)."""
-    seen = {id(root)}
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    for node in reverse_topological(root):
         node._pending = 0
         if node._a is None:
             node.grad = 0.0
-        for p in node.parents:
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
     for leaf, old in stash:
         leaf.grad = old
 

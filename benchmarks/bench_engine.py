@@ -30,8 +30,9 @@ from _timing import in_big_stack, median_time, peak_bytes, table  # noqa: E402
 from autograd_core import Value, accelerated, dot, use_accelerator  # noqa: E402
 
 
-def ours_chain(n: int) -> Value:
-    x = Value(1.0)
+def chain(value_cls, n: int):  # type: ignore[no-untyped-def]
+    """n ops alternating y + c and y * c, then backward; the same code for both engines."""
+    x = value_cls(1.0)
     y = x
     for _ in range(n // 2):
         y = y + 0.5
@@ -40,10 +41,17 @@ def ours_chain(n: int) -> Value:
     return y
 
 
+def weights_and_inputs(value_cls, n: int):  # type: ignore[no-untyped-def]
+    return ([value_cls(0.001 * (i % 7)) for i in range(n)],
+            [value_cls(0.002 * (i % 5)) for i in range(n)])
+
+
+def ours_chain(n: int) -> Value:
+    return chain(Value, n)  # type: ignore[no-any-return]
+
+
 def ours_wsum(n: int) -> Value:
-    ws = [Value(0.001 * (i % 7)) for i in range(n)]
-    xs = [Value(0.002 * (i % 5)) for i in range(n)]
-    out = dot(ws, xs)
+    out = dot(*weights_and_inputs(Value, n))
     out.backward()
     return out
 
@@ -51,20 +59,13 @@ def ours_wsum(n: int) -> Value:
 def mg_chain(n: int):  # type: ignore[no-untyped-def]
     from micrograd.engine import Value as MV
 
-    x = MV(1.0)
-    y = x
-    for _ in range(n // 2):
-        y = y + 0.5
-        y = y * 0.999
-    y.backward()
-    return y
+    return chain(MV, n)
 
 
 def mg_wsum(n: int):  # type: ignore[no-untyped-def]
     from micrograd.engine import Value as MV
 
-    ws = [MV(0.001 * (i % 7)) for i in range(n)]
-    xs = [MV(0.002 * (i % 5)) for i in range(n)]
+    ws, xs = weights_and_inputs(MV, n)
     out = sum(w * x for w, x in zip(ws, xs))
     out.backward()
     return out

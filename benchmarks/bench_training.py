@@ -141,28 +141,18 @@ def run_spirals() -> float:
     return nn.evaluate(model, X, y, "cross_entropy", ["accuracy"])["accuracy"]
 
 
-def run_digits() -> float:
+def run_digits(epochs: int = 8, compiled: bool = False) -> float:
+    """Digits 64-32-10, cross-entropy, Adam with cosine decay; 8 epochs eager, and issue 6's
+    run: 30 epochs with fit(compiled=True)."""
     X, y = data.digits()
     X = X / 16.0
     train, _, test = data.train_val_test_split(X, y, val=0.0, test=0.2, seed=0)
-    epochs, batch = 8, 32
+    batch = 32
     steps = epochs * -(-len(train[0]) // batch)
     model = MLP(64, [32, 10], init="he", seed=0)
     nn.fit(model, *train, loss="cross_entropy", epochs=epochs, batch_size=batch,
-           optimizer=Adam(model, lr=CosineDecay(0.01, steps, 0.0005)), progress=False)
-    return nn.evaluate(model, *test, "cross_entropy", ["accuracy"])["accuracy"]
-
-
-def run_digits_compiled() -> float:
-    """Issue 6's digits run: 64-32-10, cross-entropy, Adam, fit(compiled=True), 30 epochs."""
-    X, y = data.digits()
-    X = X / 16.0
-    train, _, test = data.train_val_test_split(X, y, val=0.0, test=0.2, seed=0)
-    epochs, batch = 30, 32
-    steps = epochs * -(-len(train[0]) // batch)
-    model = MLP(64, [32, 10], init="he", seed=0)
-    nn.fit(model, *train, loss="cross_entropy", epochs=epochs, batch_size=batch, compiled=True,
-           optimizer=Adam(model, lr=CosineDecay(0.01, steps, 0.0005)), progress=False)
+           compiled=compiled, optimizer=Adam(model, lr=CosineDecay(0.01, steps, 0.0005)),
+           progress=False)
     return nn.evaluate(model, *test, "cross_entropy", ["accuracy"])["accuracy"]
 
 
@@ -212,7 +202,8 @@ def main() -> None:
     try:
         import sklearn  # noqa: F401
         tasks.append(("digits 1437/360, 64-32-10, 8 ep, test", run_digits))
-        tasks.append(("digits, same, compiled fit, 30 ep, test", run_digits_compiled))
+        tasks.append(("digits, same, compiled fit, 30 ep, test",
+                      lambda: run_digits(epochs=30, compiled=True)))
     except ImportError:
         print("  (digits skipped: pip install autograd-core[digits])")
     for name, fn in tasks:

@@ -1,6 +1,7 @@
-"""fit(): the lectures' "must show" results (XOR, micrograd's demo, moons, spirals, a small
-digits run), the History contract viz plots from, early stopping, Ctrl-C, and bad inputs.
-The full-size digits run (93% test accuracy) lives in benchmarks/bench_training.py."""
+"""fit(): the lectures' "must show" results (XOR, micrograd's demo, moons, spirals: each eager
+and compiled; a small digits run), the History contract viz plots from, early stopping, Ctrl-C,
+and bad inputs.
+The full-size digits run (97% test accuracy) lives in benchmarks/bench_training.py."""
 
 from __future__ import annotations
 
@@ -11,44 +12,49 @@ import nn
 from nn import MLP, SGD, Adam, EarlyStopping, LinearDecay, data
 
 
-def test_xor_three_lines_for_9_of_10_seeds():
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
+def test_xor_three_lines_for_9_of_10_seeds(compiled):
     # the README's example: MLP(2, [4, 1], tanh), SGD lr 0.1 momentum 0.9, 500 epochs
     X, y = data.xor()
     wins = 0
     for seed in range(10):
         model = MLP(2, [4, 1], activation="tanh", init="xavier", seed=seed)
         h = nn.fit(model, X, y, loss="mse", optimizer=SGD(model, lr=0.1, momentum=0.9),
-                   epochs=500, progress=False)
+                   epochs=500, progress=False, compiled=compiled)
         wins += h.history["loss"][-1] < 0.01
     assert wins >= 9
 
 
-def test_micrograd_demo_reaches_100_percent():
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
+def test_micrograd_demo_reaches_100_percent(compiled):
     # 100 moons points, MLP 2-16-16-1, hinge + micrograd's 1e-4 * sum(p^2) (= l2 2e-4),
     # SGD with lr 1.0 - 0.9 k / 100, 100 full-batch steps
     X, y = data.moons(100, noise=0.1, seed=1)
     model = MLP(2, [16, 16, 1], seed=1337)
     h = nn.fit(model, X, 2 * y - 1, loss="hinge", l2=2e-4, epochs=100, metrics=["accuracy"],
-               optimizer=SGD(model, lr=LinearDecay(1.0, 0.1, 100)), progress=False)
+               optimizer=SGD(model, lr=LinearDecay(1.0, 0.1, 100)), progress=False,
+               compiled=compiled)
     assert h.history["accuracy"][-1] == 1.0
     assert (np.sign(model.predict(X)) == 2 * y - 1).mean() == 1.0
 
 
-def test_moons_held_out_accuracy_at_least_97_percent():
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
+def test_moons_held_out_accuracy_at_least_97_percent(compiled):
     X, y = data.moons(300, noise=0.1, seed=0)
     train, _, test = data.train_val_test_split(X, y, val=0.0, test=0.3, seed=0)
     model = MLP(2, [16, 16, 1], init="he", seed=0)
     nn.fit(model, *train, loss="bce_with_logits", optimizer=Adam(model, lr=0.02), epochs=30,
-           batch_size=32, progress=False)
+           batch_size=32, progress=False, compiled=compiled)
     logs = nn.evaluate(model, *test, loss="bce_with_logits", metrics="accuracy")
     assert logs["accuracy"] >= 0.97
 
 
-def test_spirals_training_accuracy_at_least_95_percent():
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
+def test_spirals_training_accuracy_at_least_95_percent(compiled):
     X, y = data.spirals(300, arms=3, noise=0.2, seed=0)
     model = MLP(2, [16, 16, 3], init="he", seed=0)
     nn.fit(model, X, y, loss="cross_entropy", optimizer=Adam(model, lr=0.02), epochs=25,
-           batch_size=32, progress=False)
+           batch_size=32, progress=False, compiled=compiled)
     assert nn.evaluate(model, X, y, "cross_entropy", ["accuracy"])["accuracy"] >= 0.95
 
 
