@@ -1,7 +1,8 @@
 """Graphs of Values: the computational graph with the chain rule written on every edge.
 
 :func:`draw_graph` (micrograd's name :func:`draw_dot` works too) turns the graph below a Value
-into a :class:`graphviz.Digraph`, which renders inline in Jupyter and as text is plain DOT
+into a :class:`viz.display.Graph` (a :class:`graphviz.Digraph` that displays in Jupyter as SVG
+and PNG, and as a readable note when Graphviz is missing); as text it is plain DOT
 (:func:`dot_source`). What the picture shows:
 
 * every Value as a record ``label | data | grad``; before ``backward()`` the grad reads
@@ -34,10 +35,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import graphviz
-
 from autograd_core.backward import reverse_topological
 from autograd_core.value import Value
+from viz.display import Graph
 
 #: Fill colours of the node kinds (also used by the legend).
 COLORS: dict[str, str] = {
@@ -221,7 +221,7 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
                 annotated: set[int] | None = None, highlight: Value | None = None,
                 params: Any = None, rankdir: str = "LR", max_nodes: int | None = None,
                 collapse_neurons: bool = False, legend: bool = True, precision: int = 4,
-                title: str | None = None, edge_labels: bool = True) -> graphviz.Digraph:
+                title: str | None = None, edge_labels: bool = True) -> Graph:
     """The engine of :func:`draw_graph` and of the backward-step frames.
 
     ``grads`` maps ``id(node)`` to the gradient to print (a node missing from it shows
@@ -253,9 +253,10 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
 
     name = {id(n): f"n{i}" for i, n in enumerate(visible)}
     horizontal = rankdir in ("LR", "RL")
-    g = graphviz.Digraph("autograd", graph_attr={"rankdir": rankdir},
-                         node_attr={"fontname": "Helvetica", "fontsize": "12"},
-                         edge_attr={"fontname": "Helvetica", "fontsize": "10"})
+    g = Graph("autograd", graph_attr={"rankdir": rankdir},
+              node_attr={"fontname": "Helvetica", "fontsize": "12"},
+              edge_attr={"fontname": "Helvetica", "fontsize": "10"})
+    g.root = root
     if title:
         g.attr(label=title, labelloc="t", fontname="Helvetica", fontsize="14")
     kinds_seen: set[str] = set()
@@ -371,8 +372,8 @@ def _has_grads(root: Value) -> bool:
 def draw_graph(root: Value, rankdir: str = "LR", *, show_grads: bool | None = None,
                params: Any = None, max_nodes: int | None = DEFAULT_MAX_NODES,
                collapse_neurons: bool = False, legend: bool = True, precision: int = 4,
-               title: str | None = None, edge_labels: bool = True) -> graphviz.Digraph:
-    """The computational graph below ``root`` as a :class:`graphviz.Digraph`.
+               title: str | None = None, edge_labels: bool = True) -> Graph:
+    """The computational graph below ``root`` as a :class:`viz.display.Graph` (a Digraph).
 
     Args:
         root: the Value to draw (usually the loss or the output).
@@ -392,7 +393,8 @@ def draw_graph(root: Value, rankdir: str = "LR", *, show_grads: bool | None = No
         edge_labels: print local/upstream/sends on the edges.
 
     Returns:
-        a Digraph: displays inline in Jupyter; ``.source`` is the DOT text; render it with
+        a :class:`viz.display.Graph` (a Digraph): displays inline in Jupyter as SVG + PNG;
+        ``.source`` is the DOT text; render it with
         :func:`viz.render.render` (svg, png, pdf).
 
     >>> from autograd_core import Value

@@ -15,6 +15,7 @@ from typing import Any
 import graphviz
 
 from autograd_core.value import Value
+from viz.display import Graph
 from viz.graph import fmt
 
 POSITIVE = "#0877bd"  #: the Playground's blue
@@ -132,11 +133,10 @@ def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
             return f"{-across:.3f},{-along:.3f}!"
         return f"{along:.3f},{across:.3f}!"
 
-    g = graphviz.Digraph("network", engine="neato",
-                         graph_attr={"splines": "line", "outputorder": "edgesfirst"},
-                         node_attr={"fontname": "Helvetica", "fontsize": "10"},
-                         edge_attr={"arrowhead": "none", "fontname": "Helvetica",
-                                    "fontsize": "8"})
+    g = Graph("network", engine="neato",  # a Digraph that displays as SVG + PNG in Jupyter
+              graph_attr={"splines": "line", "outputorder": "edgesfirst"},
+              node_attr={"fontname": "Helvetica", "fontsize": "10"},
+              edge_attr={"arrowhead": "none", "fontname": "Helvetica", "fontsize": "8"})
     head = (tallest - 1) / 2 * dy + 0.8
 
     def title(col: int, text: str) -> None:

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import graphviz
-
 from autograd_core.backward import reverse_topological
 from autograd_core.value import Value
+from viz.display import Graph
 from viz.graph import DEFAULT_MAX_NODES, _num, build_graph, fmt, op_text
 from viz.render import pipe, to_svg
 
@@ -143,7 +142,7 @@ def steps_table(steps_or_root: list[Step] | Value) -> str:
     return "\n".join(lines)
 
 
-def step_graph(steps: list[Step], i: int, **kwargs: Any) -> graphviz.Digraph:
+def step_graph(steps: list[Step], i: int, **kwargs: Any) -> Graph:
     """Frame ``i`` as a graph: gradients filled in so far, step i's node outlined in red and its
     input edges in bold with local x upstream = sends. Negative ``i`` counts from the end.
     Extra keyword arguments go to :func:`viz.graph.build_graph` (rankdir, params, precision,
@@ -161,14 +160,14 @@ def step_graph(steps: list[Step], i: int, **kwargs: Any) -> graphviz.Digraph:
     return build_graph(root, grads=s.grads, annotated=set(s.done), highlight=s.node, **kwargs)
 
 
-def start_graph(steps: list[Step], **kwargs: Any) -> graphviz.Digraph:
+def start_graph(steps: list[Step], **kwargs: Any) -> Graph:
     """The frame before backward starts: data and local gradients only, every grad ``?``."""
     kwargs.setdefault("title", "before backward: every node knows its local gradients")
     kwargs.setdefault("max_nodes", None)
     return build_graph(steps[0].node, grads=None, **kwargs)
 
 
-def frames(root: Value, include_start: bool = True, **kwargs: Any) -> list[graphviz.Digraph]:
+def frames(root: Value, include_start: bool = True, **kwargs: Any) -> list[Graph]:
     """All frames as graphs: optionally the start frame, then one per step."""
     steps = backward_steps(root)
     out = [start_graph(steps, **kwargs)] if include_start else []
