@@ -1,36 +1,138 @@
-"""Execute every lesson notebook top to bottom; any error (a failed assert included) fails.
+"""The lessons: sources and notebooks in sync, every lesson runs, every exercise judges right.
 
-The notebooks assert their key numbers (f = -12 and gradients -4, -4, 3; 0.798508; XOR solved;
-numpy and engine gradients identical; digits accuracy >= 0.9), so a regression anywhere in
-autograd_core, nn or viz shows up here. Regenerate them with ``notebooks/_build.py``.
+* Each lesson is a pair ``notebooks/NN_name.py`` (jupytext percent script, the source) and
+  ``NN_name.ipynb`` (with outputs). The pair must hold the same cells (type and source): edit
+  the .py (or the .ipynb in JupyterLab with jupytext) and re-run ``notebooks/run_lessons.py``.
+* The committed outputs carry no memory addresses, progress-bar rates or timing metadata.
+* Every lesson executes top to bottom from its .py; its cells assert the numbers and claims
+  the text makes, so a regression anywhere in autograd_core, nn or viz fails here.
+* Every registered exercise (``notebooks/exercises/lesson_NN.py``) says "right" to its
+  solution, and to its typical wrong answer gives the specific feedback it promises.
 """
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("nbclient")
+jupytext = pytest.importorskip("jupytext")
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+sys.path.insert(0, str(NOTEBOOKS_DIR))
+
+import exercises  # noqa: E402
+import run_lessons  # noqa: E402
+
+SOURCES = [p.stem for p in run_lessons.lessons()]
 
 
-def test_notebooks_found() -> None:
-    assert len(NOTEBOOKS) >= 6, NOTEBOOKS
+def _cells(nb: Any) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lessons_found() -> None:
+    assert len(SOURCES) >= 6, SOURCES
+    ipynbs = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    assert ipynbs == SOURCES, "every lesson needs both NN_name.py and NN_name.ipynb"
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_pair_in_sync(name: str) -> None:
+    source = jupytext.read(NOTEBOOKS_DIR / f"{name}.py")
+    notebook = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    a, b = _cells(source), _cells(notebook)
+    for i, (ca, cb) in enumerate(zip(a, b)):
+        assert ca == cb, (f"{name}: cell {i} differs between {name}.py and {name}.ipynb; "
+                          f"run: .venv/bin/python notebooks/run_lessons.py {name}")
+    assert len(a) == len(b), (f"{name}: {len(a)} cells in the .py, {len(b)} in the .ipynb; "
+                              f"run: .venv/bin/python notebooks/run_lessons.py {name}")
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_committed_outputs_deterministic(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert any(c.outputs for c in code), f"{name}.ipynb carries no outputs; run run_lessons.py"
+    assert run_lessons.nondeterministic_outputs(nb) == []
+    assert not any("execution" in c.metadata for c in nb.cells), "timings in cell metadata"
+
+
+def test_nondeterminism_detector_catches() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text="<Value object at 0x7f3a2b1c9d00> 100%|##| 5/5 [12.3it/s]")]
+    assert len(run_lessons.nondeterministic_outputs(nb)) == 2
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_lesson_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
+    nb = run_lessons.read_source(NOTEBOOKS_DIR / f"{name}.py")
     try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as err:  # the failing cell and its traceback
+        run_lessons.execute(nb)
+    except Exception as err:  # nbclient's CellExecutionError: the failing cell and traceback
         pytest.fail(f"{name} failed:\n{err}")
-    assert os.environ["MPLBACKEND"] == "Agg"
+
+
+# --- exercises ------------------------------------------------------------------------------
+EXERCISES = sorted(exercises.all_exercises())
+
+
+def test_every_lesson_has_exercises() -> None:
+    lessons_with = {e.split(".")[0] for e in EXERCISES}
+    for name in SOURCES:
+        assert name[:2] in lessons_with, f"{name} registers no exercises"
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_exercise_solution_is_right(exercise_id: str, capsys: pytest.CaptureFixture) -> None:
+    ex = exercises.get(exercise_id)
+    assert exercises.check(exercise_id, ex.solution) is True
+    out = capsys.readouterr().out
+    assert "right" in out and "not yet" not in out and "Traceback" not in out
+    exercises.solution(exercise_id)
+    assert capsys.readouterr().out.strip(), "solution() printed nothing"
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_exercise_wrong_answer_gets_specific_feedback(exercise_id: str,
+                                                      capsys: pytest.CaptureFixture) -> None:
+    ex = exercises.get(exercise_id)
+    assert exercises.check(exercise_id, ex.wrong) is False
+    out = capsys.readouterr().out
+    assert "not yet" in out and ex.wrong_says in out, out
+    assert "hint: " + ex.hint in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_exercise_placeholder_not_answered(exercise_id: str,
+                                           capsys: pytest.CaptureFixture) -> None:
+    assert exercises.check(exercise_id, ...) is False
+    assert "not answered yet" in capsys.readouterr().out
+
+
+def test_checker_names_an_error_instead_of_a_traceback(capsys: pytest.CaptureFixture) -> None:
+    judge = exercises.predicate(lambda f: None if f(2) == 4 else "f(2) should be 4")
+    ok, msg = judge(lambda x: x * x)
+    assert ok
+    ok, msg = judge(lambda x: x + 3)
+    assert not ok and msg == "f(2) should be 4"
+    exercises.register("99.demo", "square it", judge, lambda x: x * x, None, "", "square")
+    try:
+        assert exercises.check("99.demo", lambda x: 1 / 0) is False
+        out = capsys.readouterr().out
+        assert "your code raised ZeroDivisionError: division by zero" in out
+        assert "Traceback" not in out
+    finally:
+        exercises._REGISTRY.pop("99.demo")
+
+
+def test_unknown_exercise_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="this lesson has"):
+        exercises.get("01.no_such_exercise")

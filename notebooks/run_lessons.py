@@ -1,0 +1,138 @@
+"""Execute lessons from their percent-script source and write the outputs into the paired .ipynb.
+
+    .venv/bin/python notebooks/run_lessons.py              # every lesson
+    .venv/bin/python notebooks/run_lessons.py 01 07_build  # the lessons whose name contains one
+
+Each lesson is a pair: ``NN_name.py`` (jupytext percent script, the source a teacher edits and
+diffs) and ``NN_name.ipynb`` (the same cells with their outputs, what a learner opens). This
+script reads the .py, runs it top to bottom in a fresh kernel whose working directory is
+``notebooks/`` (so ``import exercises`` works), and writes the .ipynb. The written notebook is
+deterministic: stable cell ids (``nbNN-00``...), no execution timings, widget model ids numbered
+in order instead of random UUIDs. Run it after editing a lesson; ``tests/test_notebooks.py``
+fails when a .py and its .ipynb disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+LESSON_GLOB = "[0-9][0-9]_*.py"
+
+#: What a committed output must never contain: memory addresses and progress-bar rates change
+#: on every run and make every re-execution a noisy diff.
+NONDETERMINISTIC = re.compile(r"at 0x[0-9a-fA-F]{6,}|\d+(\.\d+)?\s?(it/s|s/it)")
+
+
+def lessons(selection: list[str] | None = None) -> list[Path]:
+    """The lesson sources (``NN_name.py``) in order, filtered by substrings of their names."""
+    found = sorted(HERE.glob(LESSON_GLOB))
+    if selection:
+        found = [p for p in found if any(s in p.name for s in selection)]
+    return found
+
+
+def read_source(path: Path) -> Any:
+    """The lesson's percent script as a notebook (no outputs), with stable cell ids."""
+    import jupytext
+
+    nb = jupytext.read(path)
+    stem = path.name.split("_")[0]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"nb{stem}-{i:02d}"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata.pop("jupytext", None)
+    # pair the .ipynb with its .py so JupyterLab (with jupytext) saves both
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    return nb
+
+
+def _renumber_widgets(nb: Any) -> None:
+    """Replace the random widget model ids (UUIDs) by ``widget-00``, ``widget-01``... in the
+    order they first appear, in the outputs and in the stored widget state alike."""
+    found: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json", {})
+            if "model_id" in view:
+                found.append(view["model_id"])
+    found += list(nb.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {}))
+    ids = list(dict.fromkeys(found))
+    if not ids:
+        return
+    mapping = {old: f"widget-{k:02d}" for k, old in enumerate(ids)}
+
+    def fix(obj: Any) -> Any:
+        if isinstance(obj, str):
+            if obj.startswith("IPY_MODEL_"):  # references between widgets in the state
+                return "IPY_MODEL_" + mapping.get(obj[10:], obj[10:])
+            return mapping.get(obj, obj)
+        if isinstance(obj, list):
+            return [fix(o) for o in obj]
+        if isinstance(obj, dict):
+            return type(obj)((mapping.get(k, k), fix(v)) for k, v in obj.items())
+        return obj
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell["outputs"] = fix(cell["outputs"])
+    if "widgets" in nb.metadata:
+        nb.metadata["widgets"] = fix(nb.metadata["widgets"])
+
+
+def execute(nb: Any, timeout: int = 300) -> Any:
+    """Run every cell in a fresh python3 kernel with cwd notebooks/ and the Agg backend."""
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(HERE)}}).execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    _renumber_widgets(nb)
+    return nb
+
+
+def nondeterministic_outputs(nb: Any) -> list[str]:
+    """The text snippets in the outputs that would change from run to run."""
+    bad = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] + [v for k, v in out.get("data", {}).items()
+                                             if k.startswith("text/")]
+            for t in texts:
+                t = "".join(t) if isinstance(t, list) else str(t)
+                for m in NONDETERMINISTIC.finditer(t):
+                    bad.append(f"cell {i}: {m.group(0)!r}")
+    return bad
+
+
+def main(argv: list[str]) -> int:
+    import nbformat
+
+    paths = lessons(argv)
+    if not paths:
+        print(f"no lesson matches {argv}; lessons: {[p.stem for p in lessons()]}")
+        return 1
+    for path in paths:
+        t0 = time.perf_counter()
+        nb = execute(read_source(path))
+        bad = nondeterministic_outputs(nb)
+        nbformat.write(nb, path.with_suffix(".ipynb"))
+        print(f"{path.stem}: executed in {time.perf_counter() - t0:.1f} s, "
+              f"wrote {path.with_suffix('.ipynb').name}")
+        for b in bad:
+            print(f"  warning: output changes from run to run: {b}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
