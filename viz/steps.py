@@ -11,9 +11,14 @@ The frames can be shown as
 * a plain-text table (:func:`steps_table`), for terminals;
 * graphs (:func:`step_graph`): the current node outlined in red, its edges in bold, gradients
   filled in so far, the rest still ``grad ?``;
-* an ipywidgets slider in Jupyter (:func:`step_slider`);
-* an animated GIF (:func:`save_gif`, needs pillow) or a self-contained HTML page with a slider
-  (:func:`save_html`), for slides.
+* an ipywidgets slider in Jupyter (:func:`step_slider`), linked on the browser side so it
+  steps through from saved widget state with no kernel (exported HTML, the course site);
+* an animated GIF (:func:`save_gif`, needs pillow) or a self-contained HTML page with a slider,
+  play/pause and the keyboard (:func:`save_html`), for slides and the course site.
+
+The pictures (:func:`frame_plan`) are: before backward, one per node that sends gradients, and
+one for all the leaves together (a leaf sends nothing, so a frame each would show nothing new);
+each caption says which edge sends what (``edge x → + (q) sends local 1 × upstream -4 = -4``).
 """
 
 from __future__ import annotations
@@ -167,12 +172,72 @@ def start_graph(steps: list[Step], **kwargs: Any) -> Graph:
     return build_graph(steps[0].node, grads=None, **kwargs)
 
 
-def frames(root: Value, include_start: bool = True, **kwargs: Any) -> list[Graph]:
-    """All frames as graphs: optionally the start frame, then one per step."""
+@dataclass(frozen=True)
+class Frame:
+    """One picture of a step-through: the graph, a caption and one line per edge that sends."""
+
+    graph: Graph  #: the graph at this moment (gradients filled in so far)
+    caption: str  #: what happens, e.g. ``q (+): upstream -4; sends ...``
+    edges: tuple[str, ...]  #: ``edge x → + (q) sends local 1 × upstream -4 = -4 to x.grad ...``
+
+
+def _edge_lines(step: Step, names: Mapping[int, str]) -> tuple[str, ...]:
+    """Which edge sends what in ``step``: one sentence per input of the node."""
+    who = names.get(id(step.node), "node")
+    op = op_text(step.node)
+    lines = []
+    for c in step.contributions:
+        if c.sends is None:
+            lines.append(f"edge {fmt(c.input)} \u2192 {op} ({who}): a constant, it gets no "
+                         "gradient")
+            continue
+        target = names.get(id(c.input), "an input")
+        lines.append(f"edge {target} \u2192 {op} ({who}) sends local {fmt(c.local)} \u00d7 "
+                     f"upstream {fmt(step.upstream)} = {fmt(c.sends)} to {target}.grad "
+                     f"(now {fmt(c.grad_so_far)})")
+    return tuple(lines)
+
+
+def frame_plan(root: Value, titles: bool = False, **kwargs: Any) -> list[Frame]:
+    """The frames of a step-through: before backward, one per node that sends gradients (in
+    backward's order), and one last frame for all the leaves together (a leaf sends nothing,
+    so a frame each would show nothing new). ``titles=True`` also writes the caption into each
+    picture (for the GIF, which has no caption line). Other keyword arguments go to
+    :func:`viz.graph.build_graph` (rankdir, params, precision, legend)."""
     steps = backward_steps(root)
-    out = [start_graph(steps, **kwargs)] if include_start else []
-    out += [step_graph(steps, i, **kwargs) for i in range(len(steps))]
+    names = _names(steps)
+    kwargs.setdefault("max_nodes", None)
+    user_title = kwargs.pop("title", None)
+    inner = [s for s in steps if not s.node.is_leaf]
+    total = len(inner) + 2
+
+    def title(k: int, caption: str) -> str:
+        if user_title is not None:
+            return user_title
+        return f"{k + 1}/{total}: {caption}" if titles else ""
+
+    start = "before backward: every node knows its local gradients, every grad is ?"
+    out = [Frame(start_graph(steps, title=title(0, start), **kwargs), start, ())]
+    for k, s in enumerate(inner, start=1):
+        caption = describe(s, names)
+        out.append(Frame(build_graph(root, grads=s.grads, annotated=set(s.done),
+                                     highlight=s.node, title=title(k, caption), **kwargs),
+                         caption, _edge_lines(s, names)))
+    leaves = [s for s in steps if s.node.is_leaf]
+    caption = ("the leaves' gradients are final (a leaf sends nothing): " + ", ".join(
+        f"{names[id(s.node)]}.grad = {fmt(s.upstream)}" for s in reversed(leaves)))
+    last = steps[-1]
+    out.append(Frame(build_graph(root, grads=last.grads, annotated=set(last.done),
+                                 title=title(total - 1, caption), **kwargs), caption, ()))
     return out
+
+
+def frames(root: Value, include_start: bool = True, **kwargs: Any) -> list[Graph]:
+    """The step-through's pictures (:func:`frame_plan`, captions written in), optionally
+    without the start frame."""
+    kwargs.setdefault("titles", True)
+    out = [f.graph for f in frame_plan(root, **kwargs)]
+    return out if include_start else out[1:]
 
 
 def save_gif(root: Value, path: str | os.PathLike[str], duration_ms: int = 1500,
@@ -199,49 +264,107 @@ def save_gif(root: Value, path: str | os.PathLike[str], duration_ms: int = 1500,
     return out
 
 
-_HTML = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:1em}} .frame{{display:none}} .frame.on{{display:block}}
-#cap{{margin:.5em 0;font-weight:bold}}</style></head>
-<body><h3>{title}</h3>
-<div><button id="prev">&#9664;</button>
-<input id="s" type="range" min="0" max="{last}" value="0" style="width:60%">
-<button id="next">&#9654;</button> <span id="n"></span></div>
-<div id="cap"></div>
-{frames}
-<script>
-const caps = {captions};
-const s = document.getElementById('s');
-function show(i) {{
-  document.querySelectorAll('.frame').forEach((f, k) => f.classList.toggle('on', k == i));
-  document.getElementById('cap').textContent = caps[i];
-  document.getElementById('n').textContent = (+i + 1) + ' / ' + caps.length;
+def responsive_svg(svg: str) -> str:
+    """Graphviz SVG that shrinks to its container (``max-width: 100%``, height from the
+    viewBox) instead of overflowing a narrow window."""
+    return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+
+
+_PAGE_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0 auto;
+ padding:.5em 1em;max-width:1400px;color:#222;line-height:1.35}
+h1{font-size:1.15em;margin:.3em 0}
+.bar{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:.3em 0}
+.bar input[type=range]{flex:1 1 8em;min-width:6em}
+button{font:inherit;min-width:2.6em;padding:.25em .6em;cursor:pointer}
+#counter{font-weight:bold;white-space:nowrap;font-variant-numeric:tabular-nums}
+#cap{margin:.3em 0 .5em;min-height:3.2em}
+#cap .what{font-weight:bold}
+#cap ul{margin:.2em 0;padding-left:1.2em}
+.frame{display:none}.frame.on{display:block}
+.frame svg{max-width:100%;height:auto;display:block}
+.help{color:#666;font-size:.85em}
+"""
+
+_PAGE_JS = """
+const caps = JSON.parse(document.getElementById('captions').textContent);
+const last = caps.length - 1;
+const s = document.getElementById('s'), play = document.getElementById('play');
+const frames = document.querySelectorAll('.frame');
+let timer = null;
+function esc(t) { const d = document.createElement('span'); d.textContent = t; return d.innerHTML; }
+function show(i) {
+  i = Math.max(0, Math.min(last, +i));
+  frames.forEach((f, k) => f.classList.toggle('on', k === i));
+  const c = caps[i];
+  document.getElementById('cap').innerHTML = '<div class="what">' + esc(c.caption) + '</div>'
+    + (c.edges.length ? '<ul>' + c.edges.map(e => '<li>' + esc(e) + '</li>').join('') + '</ul>'
+       : '');
+  document.getElementById('counter').textContent = 'step ' + (i + 1) + ' / ' + caps.length;
+  document.body.dataset.frame = i;
   s.value = i;
-}}
-s.oninput = () => show(s.value);
-document.getElementById('prev').onclick = () => show(Math.max(0, s.value - 1));
-document.getElementById('next').onclick = () => show(Math.min({last}, +s.value + 1));
+}
+function stop() {
+  if (timer !== null) { clearInterval(timer); timer = null; }
+  play.textContent = '\\u25B6 play'; play.setAttribute('aria-pressed', 'false');
+}
+function start() {
+  if (+s.value >= last) show(0);
+  play.textContent = '\\u275A\\u275A pause'; play.setAttribute('aria-pressed', 'true');
+  timer = setInterval(() => { if (+s.value >= last) stop(); else show(+s.value + 1); }, DELAY);
+}
+function toggle() { if (timer === null) start(); else stop(); }
+s.oninput = () => { stop(); show(s.value); };
+document.getElementById('prev').onclick = () => { stop(); show(+s.value - 1); };
+document.getElementById('next').onclick = () => { stop(); show(+s.value + 1); };
+play.onclick = toggle;
+document.addEventListener('keydown', e => {
+  if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
+  const go = {ArrowLeft: -1, ArrowUp: -1, PageUp: -1, ArrowRight: 1, ArrowDown: 1, PageDown: 1};
+  if (e.key in go) { stop(); show(+s.value + go[e.key]); }
+  else if (e.key === 'Home') { stop(); show(0); }
+  else if (e.key === 'End') { stop(); show(last); }
+  else if (e.key === ' ' || e.key === 'k') toggle();
+  else return;
+  e.preventDefault();
+});
 show(0);
-</script></body></html>
+"""
+
+_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style></head>
+<body data-frame="0"><h1>{title}</h1>
+<div class="bar">
+<button id="prev" title="previous step (left arrow)" aria-label="previous step">&#9664;</button>
+<button id="play" title="play / pause (space)" aria-pressed="false">&#9654; play</button>
+<button id="next" title="next step (right arrow)" aria-label="next step">&#9654;</button>
+<input id="s" type="range" min="0" max="{last}" value="0" aria-label="step">
+<span id="counter" aria-live="polite"></span></div>
+<div id="cap" aria-live="polite"></div>
+{frames}
+<p class="help">Keys: &#8592; &#8594; one step, space play/pause, Home/End first/last.
+Every edge shows <b>local</b> x <b>upstream</b> = what it <b>sends</b> to its input's grad.</p>
+<script type="application/json" id="captions">{captions}</script>
+<script>const DELAY = {delay};{js}</script></body></html>
 """
 
 
-def _captions(steps: list[Step]) -> list[str]:
-    names = _names(steps)
-    return (["before backward: every node knows its local gradients"]
-            + [f"step {s.index + 1}/{len(steps)}: {describe(s, names)}" for s in steps])
-
-
-def html_page(root: Value, title: str = "backward, step by step", **kwargs: Any) -> str:
-    """A self-contained HTML page (inline SVG frames, a slider and buttons; no internet)."""
-    steps = backward_steps(root)
-    kwargs.setdefault("title", "")
-    graphs = [start_graph(steps, **kwargs)] + [step_graph(steps, i, **kwargs)
-                                               for i in range(len(steps))]
-    divs = "\n".join(f'<div class="frame">{to_svg(g)}</div>' for g in graphs)
-    captions = json.dumps(_captions(steps)).replace("</", "<\\/")
-    return _HTML.format(title=html.escape(title), last=len(graphs) - 1, frames=divs,
-                        captions=captions)
+def html_page(root: Value, title: str = "backward, step by step", delay_ms: int = 1200,
+              **kwargs: Any) -> str:
+    """A self-contained HTML page of the backward pass: inline SVG frames scaled to the window,
+    a step counter, back/play/next buttons, a slider and the keyboard (arrows, space,
+    Home/End); each frame's caption says which edge sends what. Nothing is loaded from the
+    network. Keyword arguments go to :func:`frame_plan`."""
+    plan = frame_plan(root, **kwargs)
+    divs = "\n".join(f'<div class="frame" data-frame="{k}">{responsive_svg(to_svg(f.graph))}'
+                     "</div>" for k, f in enumerate(plan))
+    captions = json.dumps([{"caption": f.caption, "edges": list(f.edges)} for f in plan])
+    return _HTML.format(title=html.escape(title), last=len(plan) - 1, frames=divs,
+                        captions=captions.replace("</", "<\\/"), css=_PAGE_CSS, js=_PAGE_JS,
+                        delay=int(delay_ms))
 
 
 def save_html(root: Value, path: str | os.PathLike[str], **kwargs: Any) -> Path:
@@ -252,30 +375,105 @@ def save_html(root: Value, path: str | os.PathLike[str], **kwargs: Any) -> Path:
     return out
 
 
+class StepPage:
+    """The self-contained step-through page shown inside a notebook cell (an ``<iframe>`` with
+    the page inlined), for where a widget cannot run; ``.html`` is the page itself."""
+
+    def __init__(self, html_text: str, height: int = 520) -> None:
+        self.html = html_text
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;'
+                f'height:{self.height}px;border:1px solid #ddd" title="backward, step by step">'
+                "</iframe>")
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(self.html, encoding="utf-8")
+        return out
+
+
+class MissingDotNote:
+    """What :func:`step_slider` shows without Graphviz: the install commands and the backward
+    pass as a step table (readable, and a Run All goes on)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f'<pre style="white-space:pre-wrap">{html.escape(self.text)}</pre>'
+
+
+def _page_height(svgs: list[str]) -> int:
+    """A height for the iframe: the tallest frame (Graphviz writes it in pt) plus the controls."""
+    tallest = 200.0
+    for svg in svgs:
+        head = svg[:svg.index(">")]
+        if 'height="' in head:
+            value = head.split('height="', 1)[1].split('"', 1)[0].removesuffix("pt")
+            try:
+                tallest = max(tallest, float(value) * 4 / 3)
+            except ValueError:
+                pass
+    return int(min(tallest, 900) + 190)
+
+
 def step_slider(root: Value, **kwargs: Any) -> Any:
-    """An ipywidgets slider stepping through the backward pass in Jupyter (returns a VBox).
-    Needs ipywidgets (``pip install 'autograd-core[plots]'``) and Graphviz's ``dot``."""
+    """The backward pass in Jupyter, one frame per step: a Play button and a slider linked on
+    the browser side to a stack of frames (caption + graph), so an executed notebook saved
+    with its widget state steps through with no kernel (exported to HTML, on the course site).
+
+    Returns an ipywidgets VBox ``[HBox([Play, IntSlider]), Stack([HTML, ...])]``; its display
+    also carries the self-contained page (:func:`html_page`) as ``text/html`` for viewers that
+    cannot run widgets. Without ipywidgets it returns that page (:class:`StepPage`); without
+    Graphviz's ``dot``, a note with the install commands and the step table
+    (:class:`MissingDotNote`). Keyword arguments go to :func:`frame_plan`.
+    """
+    from viz.display import missing_dot_text
+    from viz.render import GraphvizNotFoundError
+
+    plan = frame_plan(root, **kwargs)
+    try:
+        svgs = [responsive_svg(to_svg(f.graph)) for f in plan]
+    except GraphvizNotFoundError:
+        return MissingDotNote(missing_dot_text(plan[-1].graph))
+    page = html_page(root, **kwargs)
+    height = _page_height(svgs)
     try:
         import ipywidgets as widgets
-    except ImportError as e:  # pragma: no cover - ipywidgets is in the plots extra
-        raise ImportError("step_slider needs ipywidgets: pip install 'autograd-core[plots]'") from e
-    steps = backward_steps(root)
-    kwargs.setdefault("title", "")
-    svgs = [to_svg(start_graph(steps, **kwargs))]
-    svgs += [to_svg(step_graph(steps, i, **kwargs)) for i in range(len(steps))]
-    caps = _captions(steps)
-    slider = widgets.IntSlider(value=0, min=0, max=len(svgs) - 1, description="step",
+    except ImportError:
+        return StepPage(page, height)
+
+    class StepSlider(widgets.VBox):  # type: ignore[misc]
+        """A VBox whose display also carries the standalone page, for widget-less viewers."""
+
+        def _repr_mimebundle_(self, **kw: Any) -> Any:
+            bundle = super()._repr_mimebundle_(**kw)
+            if isinstance(bundle, dict):
+                bundle.setdefault("text/html", StepPage(page, height)._repr_html_())
+            return bundle
+
+    n = len(plan)
+
+    def frame_html(k: int, f: Frame) -> str:
+        edges = "".join(f"<li>{html.escape(e)}</li>" for e in f.edges)
+        return (f'<div class="ac-step" data-frame="{k}"><b>step {k + 1} / {n}:</b> '
+                f"{html.escape(f.caption)}" + (f'<ul style="margin:.2em 0">{edges}</ul>'
+                                                if edges else "")
+                + f"</div>{svgs[k]}")
+
+    stack = widgets.Stack([widgets.HTML(value=frame_html(k, f)) for k, f in enumerate(plan)],
+                          selected_index=0)
+    slider = widgets.IntSlider(value=0, min=0, max=n - 1, description="step",
                                continuous_update=True)
-    caption = widgets.Label(value=caps[0])
-    picture = widgets.HTML(value=svgs[0])
-
-    def on_change(change: dict[str, Any]) -> None:
-        i = change["new"]
-        caption.value = caps[i]
-        picture.value = svgs[i]
-
-    slider.observe(on_change, names="value")
-    box = widgets.VBox([widgets.HBox([widgets.Play(min=0, max=len(svgs) - 1, interval=1500),
-                                      slider]), caption, picture])
-    widgets.jslink((box.children[0].children[0], "value"), (slider, "value"))
+    play = widgets.Play(value=0, min=0, max=n - 1, interval=1200, description="play")
+    box = StepSlider([widgets.HBox([play, slider]), stack])
+    # browser-side links: saved with the widget state, they work with no kernel
+    box.links = (widgets.jslink((play, "value"), (slider, "value")),
+                 widgets.jslink((slider, "value"), (stack, "selected_index")))
     return box

@@ -66,18 +66,6 @@ def test_missing_dot_shows_install_commands_dot_text_and_step_table(monkeypatch)
     assert "&lt;label&gt;" not in bundle["text/html"] and "<pre" in bundle["text/html"]
 
 
-def test_missing_dot_during_pipe_is_caught_too(monkeypatch) -> None:
-    import graphviz
-
-    def boom(*args, **kwargs):
-        raise graphviz.ExecutableNotFound(["dot"])
-
-    monkeypatch.setattr(render_mod.shutil, "which", lambda name: "/usr/bin/dot")
-    g = draw_graph(chain_rule_example())
-    monkeypatch.setattr(type(g), "pipe", boom)
-    assert "apt-get install graphviz" in g._repr_mimebundle_()["text/plain"]
-
-
 def test_network_diagrams_display_the_same_way(monkeypatch) -> None:
     from tests.viz.helpers import TinyMLP
     from viz.network import draw_network

@@ -10,6 +10,7 @@ from tests.viz.helpers import TinyMLP, chain_rule_example, needs_dot
 from viz.steps import (
     backward_steps,
     describe,
+    frame_plan,
     html_page,
     save_gif,
     save_html,
@@ -96,32 +97,67 @@ def test_max_nodes() -> None:
 
 
 @needs_dot
-def test_gif_has_one_frame_per_step_plus_start(tmp_path) -> None:
+def test_gif_has_start_one_frame_per_sending_node_and_the_leaves(tmp_path) -> None:
     from PIL import Image
 
     path = save_gif(chain_rule_example(), tmp_path / "steps.gif", duration_ms=500)
     with Image.open(path) as im:
         assert im.format == "GIF"
-        assert im.n_frames == 6
+        assert im.n_frames == 4  # start, f, q, the three leaves together
         assert im.info["duration"] == 500
 
 
+def test_frame_plan_merges_leaves_and_says_which_edge_sends_what() -> None:
+    plan = frame_plan(chain_rule_example())
+    assert [f.caption.split(":")[0] for f in plan] == [
+        "before backward", "f (*)", "q (+)",
+        "the leaves' gradients are final (a leaf sends nothing)"]
+    assert plan[1].edges == (
+        "edge q \u2192 * (f) sends local -4 \u00d7 upstream 1 = -4 to q.grad (now -4)",
+        "edge z \u2192 * (f) sends local 3 \u00d7 upstream 1 = 3 to z.grad (now 3)")
+    assert plan[2].edges[0] == (
+        "edge x \u2192 + (q) sends local 1 \u00d7 upstream -4 = -4 to x.grad (now -4)")
+    assert plan[-1].caption.endswith("x.grad = -4, y.grad = -4, z.grad = 3")
+    assert "| grad ? }" not in plan[-1].graph.source and "penwidth=3" not in plan[-1].graph.source
+    assert plan[0].graph.source.count("grad ?") >= 5
+    const = frame_plan(Value(2.0, "x") * 3)
+    assert const[1].edges[1] == "edge 3 \u2192 * (#1): a constant, it gets no gradient"
+
+
 @needs_dot
-def test_html_page_is_self_contained(tmp_path) -> None:
+def test_html_page_is_self_contained_and_scales(tmp_path) -> None:
     page = html_page(chain_rule_example())
-    assert page.count("<svg") == 6 and "<script>" in page and "http" not in page.split(
-        "<svg")[0]
-    assert "step 3/5: q (+): upstream -4" in page
-    assert save_html(chain_rule_example(), tmp_path / "s.html").read_text() .startswith(
+    assert page.count("<svg") == 4 and "<script>" in page
+    assert "http" not in page.split("<svg")[0] and "src=" not in page
+    assert page.count('<svg style="max-width:100%;height:auto"') == 4
+    for control in ('id="prev"', 'id="play"', 'id="next"', 'id="counter"', "ArrowRight"):
+        assert control in page
+    assert "q (+): upstream -4" in page
+    assert save_html(chain_rule_example(), tmp_path / "s.html").read_text().startswith(
         "<!DOCTYPE html>")
 
 
 @needs_dot
-def test_slider_steps_through_frames() -> None:
+def test_slider_frames_are_linked_in_the_browser() -> None:
     box = step_slider(chain_rule_example())
-    slider = box.children[0].children[1]
-    caption, picture = box.children[1], box.children[2]
-    assert slider.max == 5 and "before backward" in caption.value
-    slider.value = 3
-    assert caption.value.startswith("step 3/5: q (+)")
-    assert picture.value.startswith("<svg")
+    play, slider = box.children[0].children
+    stack = box.children[1]
+    assert slider.max == 3 and play.max == 3 and len(stack.children) == 4
+    assert "before backward" in stack.children[0].value
+    assert "step 3 / 4:</b> q (+): upstream -4" in stack.children[2].value
+    assert "<svg" in stack.children[2].value
+    (l1, l2) = box.links  # jslinks: saved in the widget state, they step with no kernel
+    assert (l1.source[0], l1.target[0]) == (play, slider)
+    assert (l2.source, l2.target) == ((slider, "value"), (stack, "selected_index"))
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].startswith("<iframe srcdoc=")  # for widget-less viewers
+
+
+def test_slider_without_dot_shows_the_step_table(monkeypatch) -> None:
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("viz.render").shutil, "which", lambda n: None)
+    note = step_slider(chain_rule_example())
+    assert "sudo apt-get install graphviz" in repr(note)
+    assert "step  node  op" in repr(note) and "<pre" in note._repr_html_()
