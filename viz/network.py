@@ -3,8 +3,11 @@
 :func:`draw_network` lays an MLP out in columns: the inputs, then each layer's neurons as
 circles, every weight as an edge coloured by its sign (blue positive, orange negative, as in
 the Playground) and thickened by its size, and each neuron's bias written in it and shown by
-its fill colour. It reads any MLP-shaped object: ``model.layers[i].neurons[j].w`` (a list of
-Values or numbers) and ``.b`` (nn's MLP and micrograd's both qualify).
+its fill colour. A legend says what the colours and widths mean. With ``show_weights`` each
+weight's value is written on its edge at a spot of its own (see :func:`weight_label_positions`),
+so no two labels overlap however the edges cross. It reads any MLP-shaped object:
+``model.layers[i].neurons[j].w`` (a list of Values or numbers) and ``.b`` (nn's MLP and
+micrograd's both qualify).
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import graphviz
 from autograd_core.value import Value
 from viz.display import Graph
 from viz.graph import fmt
+from viz.plots import NEGATIVE, POSITIVE  # the one colour convention (Playground blue/orange)
 
-POSITIVE = "#0877bd"  #: the Playground's blue
-NEGATIVE = "#f59322"  #: the Playground's orange
+__all__ = ["NEGATIVE", "POSITIVE", "activation_name", "draw_network", "weight_label_positions",
+           "weight_style"]
 MAX_PENWIDTH = 6.0
 MIN_PENWIDTH = 0.3
 
@@ -87,9 +91,54 @@ def weight_style(w: float, scale: float) -> dict[str, str]:
             "penwidth": f"{MIN_PENWIDTH + (MAX_PENWIDTH - MIN_PENWIDTH) * t:.2f}"}
 
 
+def _spacing(sizes: Sequence[int], show_weights: bool, rankdir: str = "LR"
+             ) -> tuple[float, float]:
+    """(between columns, between neurons of a column) in inches: wider when weight labels
+    (about 0.4 in wide, 0.16 in tall) must fit."""
+    if not show_weights:
+        return 2.2, 1.0
+    if rankdir == "LR":
+        return max(2.2, 0.75 * max(sizes) + 0.8), 1.0
+    return max(2.2, 0.45 * max(sizes) + 0.6), 1.6
+
+
+def weight_label_positions(sizes: Sequence[int], dx: float, dy: float = 1.0,
+                           rankdir: str = "LR") -> dict[tuple[int, int, int], tuple[float, float]]:
+    """Where each weight's label sits, in (along, across) inches: {(layer, i, j): point}.
+
+    'LR' (columns side by side, a label is wide along): the label of the edge from neuron i
+    to neuron j of the next column sits at the fraction t_j = 0.22 + 0.56 j / (n - 1) of the
+    way (n neurons in the next column). Labels on edges into different neurons are
+    0.56 dx / (n - 1) apart along; labels on edges into the same neuron are (1 - t_j) dy >=
+    0.22 dy apart across, because their sources are dy apart.
+
+    'TB' (columns stacked, a label is wide across): the fraction follows the source instead,
+    t_i = 0.3 + 0.5 i / (m - 1) (m neurons in the column above). Labels on edges out of
+    different neurons are 0.5 dx / (m - 1) apart along; labels on edges out of the same neuron
+    are t_i dy >= 0.3 dy apart across. Either way no two labels share a spot.
+    """
+    tallest = max(sizes)
+    out = {}
+
+    def row(r: int, n: int) -> float:
+        return ((tallest - 1) / 2 - r + (n - 1) / 2 - (tallest - 1) / 2) * dy
+
+    for k in range(len(sizes) - 1):
+        n_src, n_dst = sizes[k], sizes[k + 1]
+        for j in range(n_dst):
+            for i in range(n_src):
+                if rankdir == "LR":
+                    t = 0.5 if n_dst == 1 else 0.22 + 0.56 * j / (n_dst - 1)
+                else:
+                    t = 0.55 if n_src == 1 else 0.3 + 0.5 * i / (n_src - 1)
+                yi, yj = row(i, n_src), row(j, n_dst)
+                out[(k, i, j)] = ((k + t) * dx, yi + t * (yj - yi))
+    return out
+
+
 def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
                  output_names: Sequence[str] | None = None, show_weights: bool = False,
-                 rankdir: str = "LR", precision: int = 2) -> graphviz.Digraph:
+                 rankdir: str = "LR", precision: int = 2, legend: bool = True) -> graphviz.Digraph:
     """The MLP as a layered diagram (a :class:`graphviz.Digraph`).
 
     Args:
@@ -99,6 +148,7 @@ def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
         show_weights: also print each weight's value on its edge (readable for small nets).
         rankdir: 'LR' (inputs on the left, as in the Playground) or 'TB' (inputs on top).
         precision: significant digits of the numbers shown.
+        legend: draw the key (edge colours and widths, neuron fill) under the network.
 
     Edges: blue for w >= 0, orange for w < 0, width proportional to |w| / max|w|. Neurons:
     fill blue or orange by the bias's sign, stronger for larger |b|; the bias is written in.
@@ -124,14 +174,16 @@ def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
     # Positions are pinned (neato -n style), so neurons keep their order and columns line up.
     sizes = [nin] + [len(layer) for layer in layers]
     tallest = max(sizes)
-    dx, dy = 2.2, 1.0
+    dx, dy = _spacing(sizes, show_weights, rankdir)
 
-    def pos(col: int, row: int, n: int) -> str:
-        along = col * dx
-        across = ((tallest - 1) / 2 - row + (n - 1) / 2 - (tallest - 1) / 2) * dy
+    def at(along: float, across: float) -> str:
         if rankdir == "TB":
             return f"{-across:.3f},{-along:.3f}!"
         return f"{along:.3f},{across:.3f}!"
+
+    def pos(col: int, row: int, n: int) -> str:
+        across = ((tallest - 1) / 2 - row + (n - 1) / 2 - (tallest - 1) / 2) * dy
+        return at(col * dx, across)
 
     g = Graph("network", engine="neato",  # a Digraph that displays as SVG + PNG in Jupyter
               graph_attr={"splines": "line", "outputorder": "edgesfirst"},
@@ -162,6 +214,7 @@ def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
             g.node(f"L{k}n{j}", label=f"b {fmt(b, precision)}{name}", shape="circle",
                    style="filled", fillcolor=fill, width="0.75", fixedsize="true",
                    tooltip=f"layer {k}, neuron {j}: bias {b!r}", pos=pos(k + 1, j, len(layer)))
+    spots = weight_label_positions(sizes, dx, dy, rankdir) if show_weights else {}
     for k, layer in enumerate(layers):
         src = ([f"i{i}" for i in range(nin)] if k == 0
                else [f"L{k - 1}n{i}" for i in range(len(layers[k - 1]))])
@@ -169,7 +222,25 @@ def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
             for i, w in enumerate(ws):
                 attrs = weight_style(w, wmax)
                 attrs["tooltip"] = f"w = {w!r}"
-                if show_weights:
-                    attrs["label"] = fmt(w, precision)
                 g.edge(src[i], f"L{k}n{j}", **attrs)
+                if show_weights:  # a label node of its own, on the edge, never on another
+                    a, c = spots[(k, i, j)]
+                    g.node(f"w{k}_{i}_{j}", label=fmt(w, precision), shape="plaintext",
+                           fontsize="8", style="filled", fillcolor="#ffffffd0", margin="0.01",
+                           width="0", height="0", fontcolor=attrs["color"], pos=at(a, c),
+                           tooltip=f"w = {w!r}")
+    if legend:
+        key = ('<<table border="0" cellborder="0" cellspacing="2">'
+               f'<tr><td><font color="{POSITIVE}"><b>&#9472;&#9472;</b></font></td>'
+               '<td align="left">weight &gt; 0</td>'
+               f'<td><font color="{NEGATIVE}"><b>&#9472;&#9472;</b></font></td>'
+               '<td align="left">weight &lt; 0</td>'
+               '<td align="left">width: |w| (thickest = largest)</td></tr>'
+               f'<tr><td bgcolor="{_mix(POSITIVE, 0.6)}"> </td><td align="left">bias &gt; 0</td>'
+               f'<td bgcolor="{_mix(NEGATIVE, 0.6)}"> </td><td align="left">bias &lt; 0</td>'
+               '<td align="left">b: the bias written in the neuron</td></tr></table>>')
+        far = len(sizes) - 1  # the last column
+        g.node("legend", label=key, shape="plaintext", fontsize="9",
+               pos=at(far * dx / 2, -head - 0.1) if rankdir == "LR"
+               else at(far * dx + 1.2, 0.0))
     return g

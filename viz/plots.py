@@ -3,9 +3,16 @@
 * :func:`plot_history`: loss and metric curves from a training History (train and validation);
 * :func:`plot_decision_boundary`: a 2-D model's decision regions with the data points, for
   binary (one output) and multi-class (one output per class) models;
-* :func:`plot_activations`: sigmoid, tanh, ReLU, leaky ReLU, ELU and softplus next to their
-  derivatives. The curves are computed with the engine (a Value per point, ``backward()``),
-  so the derivatives drawn are the op table's, not a second copy of the math.
+* :func:`plot_activations`: sigmoid, tanh, ReLU, leaky ReLU, ELU, softplus, hard tanh and
+  softsign next to their derivatives. The curves are computed with the engine (a Value per
+  point, ``backward()``), so the derivatives drawn are the op table's, not a second copy.
+
+The colour convention of every picture in the project (plots, network diagrams, lessons) is
+TensorFlow Playground's, defined here once: :data:`POSITIVE` blue for class 1 / +1, positive
+values and positive weights; :data:`NEGATIVE` orange for class 0 / -1, negative values and
+negative weights. Decision regions shade from orange (output 0 or negative) to blue (output 1
+or positive) on a *fixed* scale (0..1 for probabilities, symmetric around the threshold for
+scores), so a model that says 0.5 everywhere looks white, not stretched into two colours.
 
 Every function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state, no GUI backend needed; Jupyter shows it once), or draws into the ``ax`` it is given.
@@ -21,17 +28,29 @@ import numpy as np
 
 from autograd_core import Value, no_grad
 
-PLAYGROUND_BLUE = "#0877bd"
-PLAYGROUND_ORANGE = "#f59322"
+#: TensorFlow Playground's blue: class 1 (or +1), positive values, positive weights.
+POSITIVE = "#0877bd"
+#: TensorFlow Playground's orange: class 0 (or -1), negative values, negative weights.
+NEGATIVE = "#f59322"
+PLAYGROUND_BLUE = POSITIVE
+PLAYGROUND_ORANGE = NEGATIVE
+#: Colours of classes 0, 1, 2, ...: binary labels are orange (0 / -1) and blue (1 / +1).
+CLASS_COLORS = [NEGATIVE, POSITIVE, "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf"]
+#: Curve colours: training (blue, solid) and validation/test (orange, dashed).
+TRAIN_COLOR = POSITIVE
+VALIDATION_COLOR = NEGATIVE
 
 #: The activations :func:`plot_activations` knows: name -> (title, Value -> Value).
 ACTIVATIONS: dict[str, tuple[str, Callable[[Value], Value]]] = {
     "sigmoid": ("sigmoid  1/(1+e^-x)", lambda v: v.sigmoid()),
     "tanh": ("tanh", lambda v: v.tanh()),
     "relu": ("ReLU  max(x, 0)", lambda v: v.relu()),
-    "leaky_relu": ("leaky ReLU (slope 0.1)", lambda v: v.leaky_relu(0.1)),
+    "leaky_relu": ("leaky ReLU (slope 0.01)", lambda v: v.leaky_relu(0.01)),
     "elu": ("ELU (alpha 1)", lambda v: v.elu(1.0)),
     "softplus": ("softplus  log(1+e^x)", lambda v: v.softplus()),
+    "hard_tanh": ("hard tanh  clamp(x, -1, 1)", lambda v: v.clamp(-1.0, 1.0)),
+    "softsign": ("softsign  x/(1+|x|)", lambda v: v / (1 + abs(v))),
 }
 
 
@@ -62,8 +81,16 @@ def _history_dict(history: Any) -> dict[str, list[float]]:
     return out
 
 
+def solved_at(losses: Sequence[float], below: float) -> int | None:
+    """The first epoch (counting from 1) whose loss is under ``below``, or None."""
+    for i, v in enumerate(losses):
+        if v < below:
+            return i + 1
+    return None
+
+
 def plot_history(history: Any, metrics: Sequence[str] | None = None, ax: Any = None,
-                 log_loss: bool = False) -> Any:
+                 log_loss: bool = False, solved_below: float | None = None) -> Any:
     """Training curves: one panel per metric ('loss', 'accuracy', ...), each with the training
     curve (solid) and, when present, the validation one ('val_' + name, dashed).
 
@@ -72,11 +99,17 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, ax: Any = N
         metrics: which metrics to draw (default: every name without the 'val_' prefix).
         ax: draw everything into this one Axes instead of a new figure.
         log_loss: log scale for panels whose name contains 'loss'.
+        solved_below: the problem counts as solved once the training loss drops under this;
+            every curve stops at that epoch (marked), instead of descending towards 1e-22.
 
     Returns:
         the Figure.
     """
     h = _history_dict(history)
+    stop = solved_at(h["loss"], solved_below) if solved_below is not None and "loss" in h \
+        else None
+    if stop is not None:
+        h = {k: v[:stop] for k, v in h.items()}
     if metrics is None:  # 'val_loss' joins 'loss' in one panel
         names = list(dict.fromkeys(k[4:] if k.startswith("val_") else k for k in h))
     else:
@@ -90,11 +123,17 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, ax: Any = N
     else:
         fig, axs = ax.figure, [ax] * len(names)
     for a, name in zip(axs, names):
-        for key, style, tag in ((name, "-", "train"), ("val_" + name, "--", "validation")):
+        for key, style, tag, color in ((name, "-", "train", TRAIN_COLOR),
+                                       ("val_" + name, "--", "validation", VALIDATION_COLOR)):
             ys = h.get(key)
             if ys:
-                a.plot(range(1, len(ys) + 1), ys, style, marker="o" if len(ys) < 30 else None,
+                a.plot(range(1, len(ys) + 1), ys, style, color=color,
+                       marker="o" if len(ys) < 30 else None,
                        markersize=3, label=f"{tag} {name}" if ax is not None else tag)
+        if stop is not None and "loss" in name:
+            a.axvline(stop, color="grey", lw=0.8, ls=":")
+            a.annotate(f"solved at epoch {stop}", (stop, h[name][-1]), fontsize=8,
+                       xytext=(-4, 6), textcoords="offset points", ha="right")
         a.set_xlabel("epoch")
         a.set_title(name)
         if log_loss and "loss" in name:
@@ -155,8 +194,10 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
         title: the panel's title.
 
     Returns:
-        the Figure. Binary: the score is shaded (blue below the threshold, orange above, as in
-        the Playground) with the boundary as a black line; points take their class's colour.
+        the Figure. Binary: the score is shaded (orange below the threshold, blue above, as in
+        the Playground) on a fixed scale: 0..1 when the outputs are probabilities (threshold
+        0.5), else symmetric around the threshold; the boundary is a black line; points take
+        their class's colour (the lower label orange, the higher blue).
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
@@ -173,7 +214,7 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
         fig, axes = _figure(1, 1, (5.2, 4.6))
         ax = axes[0][0]
     fig = ax.figure
-    from matplotlib.colors import ListedColormap, TwoSlopeNorm
+    from matplotlib.colors import ListedColormap, Normalize
 
     classes = np.unique(y)
     if out.shape[2] == 1:
@@ -184,16 +225,19 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
         if threshold is None:
             threshold = 0.5 if score.min() >= 0.0 and score.max() <= 1.0 else 0.0
         lo, hi = float(score.min()), float(score.max())
-        # each side of the threshold gets its full colour range (blue below, orange above)
-        eps = 1e-9 * max(1.0, abs(threshold))
-        norm = TwoSlopeNorm(vcenter=threshold, vmin=min(lo, threshold - eps),
-                            vmax=max(hi, threshold + eps))
-        cmap = ListedColormap(_ramp(PLAYGROUND_BLUE, PLAYGROUND_ORANGE))
-        cs = ax.contourf(xx, yy, score, levels=20, cmap=cmap, norm=norm, alpha=0.6)
+        if threshold == 0.5 and lo >= 0.0 and hi <= 1.0:  # probabilities: the fixed 0..1 scale
+            vmin, vmax = 0.0, 1.0
+        else:  # scores: symmetric around the threshold, so equal distances get equal colours
+            r = max(abs(lo - threshold), abs(hi - threshold), 1e-9)
+            vmin, vmax = threshold - r, threshold + r
+        norm = Normalize(vmin=vmin, vmax=vmax)
+        cmap = ListedColormap(_ramp(NEGATIVE, POSITIVE))
+        cs = ax.contourf(xx, yy, score, levels=np.linspace(vmin, vmax, 21), cmap=cmap,
+                         norm=norm, alpha=0.6, extend="both")
         if lo < threshold < hi:
             ax.contour(xx, yy, score, levels=[threshold], colors="black", linewidths=1.5)
         fig.colorbar(cs, ax=ax, label="model output", shrink=0.85)
-        colors = [PLAYGROUND_BLUE, PLAYGROUND_ORANGE]
+        colors = [NEGATIVE, POSITIVE]
     else:
         k = out.shape[2]
         bad = [c for c in classes if not float(c).is_integer() or not 0 <= c < k]
@@ -232,8 +276,7 @@ def _ramp(a: str, b: str, n: int = 256) -> list[tuple[float, float, float]]:
 
 
 def _class_colors(k: int) -> list[str]:
-    base = [PLAYGROUND_BLUE, PLAYGROUND_ORANGE, "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-            "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+    base = CLASS_COLORS
     if k > len(base):
         from matplotlib import colormaps
 
@@ -264,7 +307,7 @@ def plot_activations(names: Sequence[str] | None = None, xlim: tuple[float, floa
     """Each activation (solid) next to its derivative (dashed), one panel each.
 
     Args:
-        names: activations to draw, from :data:`ACTIVATIONS` (default: all six).
+        names: activations to draw, from :data:`ACTIVATIONS` (default: all of them).
         xlim: the x range.
         points: samples per curve.
         ncols: panels per row.
@@ -283,8 +326,8 @@ def plot_activations(names: Sequence[str] | None = None, xlim: tuple[float, floa
     for i, name in enumerate(names):
         ax = axes[i // ncols][i % ncols]
         f, df = activation_curve(name, xs)
-        ax.plot(xs, f, color=PLAYGROUND_BLUE, lw=2, label="f(x)")
-        ax.plot(xs, df, color=PLAYGROUND_ORANGE, lw=2, ls="--", label="f'(x)")
+        ax.plot(xs, f, color=POSITIVE, lw=2, label="f(x)")
+        ax.plot(xs, df, color=NEGATIVE, lw=2, ls="--", label="f'(x)")
         ax.axhline(0, color="grey", lw=0.6)
         ax.axvline(0, color="grey", lw=0.6)
         ax.set_title(ACTIVATIONS[name][0], fontsize=10)

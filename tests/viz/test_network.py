@@ -7,7 +7,14 @@ import re
 import pytest
 
 from tests.viz.helpers import TinyMLP, needs_dot
-from viz.network import NEGATIVE, POSITIVE, activation_name, draw_network, weight_style
+from viz.network import (
+    NEGATIVE,
+    POSITIVE,
+    activation_name,
+    draw_network,
+    weight_label_positions,
+    weight_style,
+)
 
 
 def test_layout_nodes_and_edges(mlp: TinyMLP) -> None:
@@ -62,4 +69,42 @@ def test_renders(mlp: TinyMLP, tmp_path) -> None:
     from viz.render import render
 
     svg = render(draw_network(mlp), tmp_path / "net.svg").read_text()
-    assert svg.count('class="node"') == 2 + 3 + 1 + 3  # inputs, neurons, column titles
+    assert svg.count('class="node"') == 2 + 3 + 1 + 3 + 1  # inputs, neurons, titles, legend
+    assert "weight &gt; 0" in svg and "bias &lt; 0" in svg
+
+
+def test_colours_are_the_plots_convention() -> None:
+    from viz import plots
+
+    assert (POSITIVE, NEGATIVE) == (plots.POSITIVE, plots.NEGATIVE)
+
+
+def test_legend_can_be_left_out(mlp: TinyMLP) -> None:
+    assert "legend [" in draw_network(mlp).source
+    assert "legend [" not in draw_network(mlp, legend=False).source
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("sizes", [[2, 3, 1], [3, 4, 4, 1], [2, 8, 8, 2], [4, 1, 4], [3, 4, 2]])
+def test_weight_labels_never_overlap(sizes: list[int], rankdir: str) -> None:
+    """Every pair of label centres is further apart than a label is wide (0.4 in, "-0.12" at
+    8 pt) horizontally, or tall (0.2 in) vertically."""
+    from viz.network import _spacing
+
+    dx, dy = _spacing(sizes, True, rankdir)
+    spots = list(weight_label_positions(sizes, dx, dy, rankdir).values())
+    assert len(spots) == sum(a * b for a, b in zip(sizes, sizes[1:]))
+    wide, tall = (0.4, 0.2) if rankdir == "LR" else (0.2, 0.4)  # (along, across)
+    for n, (a1, c1) in enumerate(spots):
+        for a2, c2 in spots[n + 1:]:
+            assert abs(a1 - a2) >= wide or abs(c1 - c2) >= tall, ((a1, c1), (a2, c2))
+
+
+def test_weight_labels_sit_on_their_edges(mlp: TinyMLP) -> None:
+    src = draw_network(mlp, show_weights=True).source
+    # 6 + 3 labels, each a node coloured like its edge
+    labels = re.findall(r'^\s*w\d+_\d+_\d+ \[.*fontcolor="([^"]+)"', src, re.M)
+    assert len(labels) == 9 and set(labels) <= {POSITIVE, NEGATIVE}
+    spots = weight_label_positions([2, 3, 1], 2.2)
+    a, c = spots[(0, 0, 2)]  # on the straight line from input 0 to neuron 2
+    assert 0 < a < 2.2 and c == pytest.approx(0.5 + (a / 2.2) * (-1.0 - 0.5))

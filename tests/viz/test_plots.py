@@ -58,13 +58,17 @@ def test_activation_derivatives_come_from_the_engine(tmp_path) -> None:
     _, df = activation_curve("relu", xs)
     assert list(df) == [0, 0, 0, 1, 1]  # relu'(0) = 0, as in PyTorch
     _, df = activation_curve("leaky_relu", xs)
-    assert list(df) == [0.1, 0.1, 0.1, 1, 1]
+    assert list(df) == [0.01, 0.01, 0.01, 1, 1]  # the decks' slope
+    _, df = activation_curve("hard_tanh", xs)
+    assert list(df) == [0, 1, 1, 1, 0]
+    f, df = activation_curve("softsign", xs)
+    assert f[4] == pytest.approx(2 / 3) and df[4] == pytest.approx(1 / 9)
     _, df = activation_curve("elu", xs)
     assert df[0] == pytest.approx(math.exp(-2.0))
     _, df = activation_curve("softplus", xs)
     assert df[4] == pytest.approx(1 / (1 + math.exp(-2.0)))
     fig = plot_activations()
-    assert len([a for a in fig.axes if a.get_visible()]) == 6
+    assert len([a for a in fig.axes if a.get_visible()]) == 8
     _png(fig, tmp_path, "activations.png")
     with pytest.raises(KeyError, match="unknown activation 'swish'"):
         plot_activations(["swish"])
@@ -129,3 +133,30 @@ def test_decision_boundary_input_errors() -> None:
     with pytest.raises(ValueError, match="one output but y has 3 classes"):
         plot_decision_boundary(lambda p: Value(p[0]), [[0, 0], [1, 1], [2, 2]], [0, 1, 2],
                                resolution=4)
+
+
+def test_colour_convention_and_fixed_probability_scale() -> None:
+    from viz import plots
+
+    assert plots.POSITIVE == "#0877bd" and plots.NEGATIVE == "#f59322"
+    assert plots.CLASS_COLORS[:2] == [plots.NEGATIVE, plots.POSITIVE]  # class 0 orange, 1 blue
+    X, y = _blobs(5)
+    # a model that says 0.5 + tiny everywhere: the 0..1 scale stays fixed, not stretched
+    fig = plot_decision_boundary(lambda p: Value(0.5 + 1e-4 * p[0]), X, y, resolution=5)
+    cbar = fig.axes[1]
+    assert cbar.get_ylim() == pytest.approx((0.0, 1.0))
+    # scores: symmetric around 0
+    fig = plot_decision_boundary(lambda p: Value(p[0] + 3.0), X, y, resolution=5)
+    lo, hi = fig.axes[1].get_ylim()
+    assert lo == pytest.approx(-hi)
+
+
+def test_history_stops_when_solved() -> None:
+    from viz.plots import solved_at
+
+    losses = [1.0, 0.1, 1e-3, 1e-9, 1e-22]
+    assert solved_at(losses, 1e-2) == 3 and solved_at(losses, 1e-30) is None
+    fig = plot_history({"loss": losses, "val_loss": losses}, solved_below=1e-2)
+    ax = fig.axes[0]
+    assert [len(line.get_ydata()) for line in ax.lines[:2]] == [3, 3]
+    assert any("solved at epoch 3" in t.get_text() for t in ax.texts)
