@@ -7,8 +7,20 @@ upstream gradient times local gradient. Every op's math is written once in the o
 
 from autograd_core.backward import grad, reverse_topological, topological_order, zero_grad
 from autograd_core.compiled import compile as compile  # the batch executor (issue 6)
+from autograd_core.forward import hvp, jvp
 from autograd_core.function import Function
-from autograd_core.functional import dot, log_softmax, logsumexp, mean, softmax
+from autograd_core.functional import (
+    atan2,
+    dot,
+    hypot,
+    log_softmax,
+    logsumexp,
+    maximum,
+    mean,
+    minimum,
+    remainder,
+    softmax,
+)
 from autograd_core.functional import sum as vsum
 from autograd_core.gradcheck import GradcheckError, check_grads, gradcheck, numerical_grads
 from autograd_core.modes import detect_anomaly, enable_grad, no_grad
@@ -23,6 +35,7 @@ from autograd_core.value import (
 )
 
 __all__ = [
+    "atan2", "hypot", "hvp", "jvp", "maximum", "minimum", "remainder",
     "RULES", "AnomalyError", "Function", "GradcheckError", "Rule", "Value", "accelerated",
     "check_grads", "use_accelerator",
     "detect_anomaly", "dot", "enable_grad", "grad", "gradcheck", "is_anomaly_enabled",

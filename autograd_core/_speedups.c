@@ -29,7 +29,7 @@
 static PyTypeObject *value_type = NULL;
 static Py_ssize_t off_grad, off_pending, off_a, off_b, off_da, off_db;
 static Py_ssize_t off_data, off_label, off_op, off_arg;
-static PyObject *zero_float = NULL, *zero_int = NULL;
+static PyObject *zero_float = NULL, *zero_int = NULL, *one_float = NULL, *gate_hook = NULL;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 #define IS_VALUE(o) ((o) != NULL && Py_TYPE(o) == value_type)
@@ -311,7 +311,17 @@ run(PyObject *root, PyObject *seed, PyObject *stash, Stack *s)
         }
         else if (r == 0 && a != NULL && PyTuple_CheckExact(a)) {
             PyObject *da = get_slot(node, off_da, "_da");
-            r = da == NULL ? -1 : send_tuple(a, da, g, s);
+            if (da == Py_None) {
+                /* a Function gate: gate_grads(node, g) returns upstream x local itself */
+                PyObject *sent = gate_hook == NULL ? NULL
+                    : PyObject_CallFunctionObjArgs(gate_hook, node, g, NULL);
+                if (sent == NULL && gate_hook == NULL)
+                    PyErr_SetString(PyExc_RuntimeError, "backward_fast(): bind_gates() not called");
+                r = sent == NULL ? -1 : send_tuple(a, sent, one_float, s);
+                Py_XDECREF(sent);
+            }
+            else
+                r = da == NULL ? -1 : send_tuple(a, da, g, s);
         }
         PyObject *b = SLOT(node, off_b);
         if (r == 0 && IS_VALUE(b)) {
@@ -383,7 +393,21 @@ new_node(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return v;
 }
 
+/* bind_gates(fn): the Python function the backward loop calls for a Function gate's node
+ * (autograd_core.function.gate_grads). */
+static PyObject *
+bind_gates(PyObject *module, PyObject *fn)
+{
+    Py_INCREF(fn);
+    Py_XSETREF(gate_hook, fn);
+    if (one_float == NULL && (one_float = PyFloat_FromDouble(1.0)) == NULL)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+    {"bind_gates", (PyCFunction)bind_gates, METH_O,
+     "bind_gates(fn): the function called for a Function gate's node in the backward loop."},
     {"node", (PyCFunction)(void (*)(void))new_node, METH_FASTCALL,
      "node(data, op, arg, a, b, da, db): autograd_core.value._node, compiled."},
     {"bind", (PyCFunction)bind, METH_O,

@@ -17,25 +17,45 @@ the same gradient again; intermediate nodes are overwritten with this call's d(r
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd_core import value as _value
+from autograd_core.function import gate_grads, gate_grads_as_values
 from autograd_core.rules import RULES
 from autograd_core.value import AnomalyError, Value, _to_float
 
+# One backward pass at a time in the process: passes keep per-node counters and accumulate into
+# .grad, so two threads running backward() over graphs that share nodes (parameters) would lose
+# gradients. Taking an uncontended lock costs well under a microsecond per call.
+_backward_lock = threading.RLock()
+
 
 def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> None:
-    """Fill ``.grad`` on every node of ``root``'s graph with gradient * d(root)/d(node)."""
+    """Fill ``.grad`` on every node of ``root``'s graph with gradient * d(root)/d(node).
+
+    Thread-safe: concurrent calls (for example two threads training models that share
+    parameters) run one after the other, so no contribution is lost."""
     if not isinstance(root, Value):
         raise TypeError(f"backward() expects a Value, got {type(root).__name__}")
     seed = _to_float(gradient, "backward() gradient")
-    if create_graph or _value._anomaly:
-        _backward_general(root, seed, create_graph)
-        return
-    if root._a is None:
-        root.grad += seed
-        return
+    if root._a is None and root._arg is _value.NO_GRAD:
+        raise RuntimeError(
+            "backward() on a Value computed under no_grad(): there is no graph to "
+            "differentiate. Compute it outside no_grad() (or inside enable_grad()) to record "
+            "the ops.")
+    with _backward_lock:
+        if create_graph or _value._anomaly:
+            _backward_general(root, seed, create_graph)
+            return
+        if root._a is None:
+            root.grad += seed
+            return
+        _backward_recorded(root, seed)
+
+
+def _backward_recorded(root: Value, seed: float) -> None:
     stash: list[tuple[Value, Any]] = []
     try:
         (_value._compiled_backward or _backward_fast)(root, seed, stash)
@@ -111,7 +131,11 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
             if c == 0 and a._a is not None:
                 push(a)
         elif type(a) is tuple:
-            for p, local in zip(a, node._da):
+            da = node._da
+            if da is None:  # a Function gate: it computes upstream x local itself
+                da = gate_grads(node, g)
+                g = 1.0
+            for p, local in zip(a, da):
                 if type(p) is Value:
                     c = p._pending
                     if c < 0:
@@ -191,12 +215,12 @@ def _locals_as_values(node: Value) -> tuple[Any, ...]:
     from autograd_core import value_math as VM
 
     rule = RULES.get(node._op)
-    if rule is None or node._op == "function":
+    if rule is None:
         name = type(node._arg).__name__ if node._arg is not None else node._op
         raise RuntimeError(
-            f"cannot differentiate twice through {name!r}: a hand-written Function's local "
-            "gradients are plain numbers. Build it from the engine's ops (Value arithmetic) to "
-            "get higher-order gradients.")
+            f"cannot differentiate twice through {name!r}: its gradients were computed as "
+            "plain numbers. Build it from the engine's ops (Value arithmetic) to get "
+            "higher-order gradients.")
     ins = node.inputs
     if rule.arity == 1:
         return tuple(rule.local(VM, ins[0], node, node._arg))
@@ -214,12 +238,17 @@ def _propagate(root: Value, seed: Any, as_values: bool) -> tuple[list[Value], di
         if node._a is None:
             continue
         g = grads[id(node)]
-        local_grads = _locals_as_values(node) if as_values else node.local_grads
+        gate = node._da is None and node._a.__class__ is tuple
+        if gate:  # a Function: it sends upstream x local itself
+            local_grads = (gate_grads_as_values(node, g) if as_values
+                           else gate_grads(node, g))
+        else:
+            local_grads = _locals_as_values(node) if as_values else node.local_grads
         for i, (p, local) in enumerate(zip(node.inputs, local_grads)):
             if p.__class__ is not Value:
                 continue  # a constant input: no gradient
-            if local.__class__ is float and local == 1.0:
-                contrib = g
+            if gate or (local.__class__ is float and local == 1.0):
+                contrib = local if gate else g
             else:
                 contrib = g * local
             if check and not math.isfinite(float(contrib)):

@@ -26,6 +26,8 @@ def sum(values: Iterable[Any], start: Any = None) -> Value:
     xs = list(values)
     if start is not None:
         xs.append(start)
+    if not xs:
+        return Value(0.0)  # the empty sum is 0, as builtins.sum([]) and torch.tensor([]).sum()
     return apply_nary(SUM, xs)
 
 
@@ -64,11 +66,39 @@ def softmax(values: Iterable[Any]) -> list[Value]:
 
 
 def mean(values: Iterable[Any]) -> Value:
-    """The average of the inputs: sum(x) / n."""
+    """The average of the inputs: sum(x) / n; nan for no inputs (0/0, as torch's mean)."""
     xs = list(values)
     if not xs:
-        raise ValueError("mean() needs at least one input, got an empty sequence")
+        return Value(float("nan"))
     return sum(xs) * (1.0 / len(xs))
 
 
 _ = builtins  # the module shadows builtins.sum on purpose; builtins stays reachable
+
+
+def _binary_function(method: str, doc: str) -> Any:
+    def fn(a: Any, b: Any) -> Value:
+        if not isinstance(a, Value):
+            if not isinstance(b, Value):
+                a = Value(a)  # two plain numbers: a constant result, still a Value
+            else:
+                from autograd_core.value import _number
+
+                c = _number(a)
+                if c is NotImplemented:
+                    raise TypeError(f"{method}() expects Values or plain numbers, got "
+                                    f"{type(a).__name__}: {a!r}")
+                a = Value(c)
+        return getattr(a, method)(b)  # type: ignore[no-any-return]
+    fn.__name__ = method
+    fn.__doc__ = doc
+    return fn
+
+
+maximum = _binary_function("maximum", "torch.maximum(a, b): the larger; half the gradient each "
+                           "at a tie.")
+minimum = _binary_function("minimum", "torch.minimum(a, b): the smaller; half the gradient "
+                           "each at a tie.")
+atan2 = _binary_function("atan2", "torch.atan2(y, x): the angle of the point (x, y).")
+hypot = _binary_function("hypot", "torch.hypot(a, b) = sqrt(a^2 + b^2).")
+remainder = _binary_function("remainder", "torch.remainder(a, b) = a - b floor(a/b).")

@@ -136,6 +136,16 @@ def ge(x: Array, c: float) -> Array:
     return np.greater_equal(x, c)
 
 
+def lt(x: Array, c: Array) -> Array:
+    """The condition x < c."""
+    return np.less(x, c)
+
+
+def eq(x: Array, c: Array) -> Array:
+    """The condition x == c."""
+    return np.equal(x, c)
+
+
 def both(a: Array, b: Array) -> Array:
     """Elementwise logical and of two conditions."""
     return np.logical_and(a, b)
@@ -147,13 +157,13 @@ def is_zero(x: Array) -> Array:
 
 
 def clamp(x: Array, lo: float | None, hi: float | None) -> Array:
-    """x limited to [lo, hi] (either bound may be None); nan stays nan. As in the scalar
-    backend, the lower bound wins when lo > hi."""
+    """min(max(x, lo), hi) (either bound may be None), as PyTorch: when lo > hi the result is
+    hi everywhere; a nan bound or a nan x gives nan."""
     r = np.asarray(x, dtype=float)
-    if hi is not None:
-        r = np.where(np.greater(x, hi), hi, r)
     if lo is not None:
-        r = np.where(np.less(x, lo), lo, r)
+        r = np.maximum(r, lo)
+    if hi is not None:
+        r = np.minimum(r, hi)
     return r
 
 
@@ -235,3 +245,39 @@ def log_softmax(xs: Any) -> Array:
     shifted = x - np.where(finite, m, 0.0)
     r = shifted - np.log(np.sum(np.exp(shifted), axis=0))
     return np.where(finite, r, NAN)
+
+
+# --- PyTorch's scalar op set: numpy's ufuncs give the IEEE results of the float backend ---------
+sin = np.sin
+cos = np.cos
+tan = np.tan
+asin = np.arcsin
+acos = np.arccos
+atan = np.arctan
+sinh = np.sinh
+cosh = np.cosh
+asinh = np.arcsinh
+acosh = np.arccosh
+atanh = np.arctanh
+log2 = np.log2
+log10 = np.log10
+exp2 = np.exp2
+sinc = np.sinc  # the normalised sinc, sin(pi x)/(pi x), 1 at 0
+floor = np.floor
+ceil = np.ceil
+trunc = np.trunc
+round_half_even = np.rint  # ties to even
+atan2 = np.arctan2
+hypot = np.hypot
+maximum2 = np.maximum  # nan if either is nan
+minimum2 = np.minimum
+
+
+def remainder(a: Array, b: Array) -> Array:
+    """a - b floor(a/b), the sign of the divisor (Python's %); nan where b = 0."""
+    return np.remainder(a, b)
+
+
+def floor_divide(a: Array, b: Array) -> Array:
+    """floor(a / b) as Python's //; a / b where b = 0."""
+    return np.where(np.equal(b, 0.0), np.true_divide(a, b), np.floor_divide(a, b))

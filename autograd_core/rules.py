@@ -147,3 +147,88 @@ LOG_SOFTMAX = defrule("log_softmax", "log_softmax", 0, lambda m, xs, k: m.log_so
 LOGSUMEXP = defrule("logsumexp", "logsumexp", 0, lambda m, xs, k: m.logsumexp(xs),
                     lambda m, xs, out, k: tuple([m.exp(x - out) for x in xs]),
                     "d(log sum e^x)/dx_i = e^(x_i - out) = softmax(x)_i")
+
+# --- trigonometric and hyperbolic functions (PyTorch's formulas) --------------------------------
+_LN2 = 0.6931471805599453   # log(2), as PyTorch's M_LN2
+_LN10 = 2.302585092994046   # log(10)
+_PI = 3.141592653589793
+
+SIN = defrule("sin", "sin", 1, lambda m, x, k: m.sin(x),
+              lambda m, x, out, k: (m.cos(x),), "d(sin x)/dx = cos x")
+COS = defrule("cos", "cos", 1, lambda m, x, k: m.cos(x),
+              lambda m, x, out, k: (-m.sin(x),), "d(cos x)/dx = -sin x")
+TAN = defrule("tan", "tan", 1, lambda m, x, k: m.tan(x),
+              lambda m, x, out, k: (1.0 + out * out,), "d(tan x)/dx = 1 + tan(x)^2")
+ASIN = defrule("asin", "asin", 1, lambda m, x, k: m.asin(x),
+               lambda m, x, out, k: (m.div(1.0, m.sqrt(1.0 - x * x)),),
+               "d(asin x)/dx = 1/sqrt(1 - x^2)")
+ACOS = defrule("acos", "acos", 1, lambda m, x, k: m.acos(x),
+               lambda m, x, out, k: (-m.div(1.0, m.sqrt(1.0 - x * x)),),
+               "d(acos x)/dx = -1/sqrt(1 - x^2)")
+ATAN = defrule("atan", "atan", 1, lambda m, x, k: m.atan(x),
+               lambda m, x, out, k: (m.div(1.0, 1.0 + x * x),), "d(atan x)/dx = 1/(1 + x^2)")
+SINH = defrule("sinh", "sinh", 1, lambda m, x, k: m.sinh(x),
+               lambda m, x, out, k: (m.cosh(x),), "d(sinh x)/dx = cosh x")
+COSH = defrule("cosh", "cosh", 1, lambda m, x, k: m.cosh(x),
+               lambda m, x, out, k: (m.sinh(x),), "d(cosh x)/dx = sinh x")
+ASINH = defrule("asinh", "asinh", 1, lambda m, x, k: m.asinh(x),
+                lambda m, x, out, k: (m.div(1.0, m.sqrt(x * x + 1.0)),),
+                "d(asinh x)/dx = 1/sqrt(x^2 + 1)")
+ACOSH = defrule("acosh", "acosh", 1, lambda m, x, k: m.acosh(x),
+                lambda m, x, out, k: (m.div(1.0, m.sqrt(x * x - 1.0)),),
+                "d(acosh x)/dx = 1/sqrt(x^2 - 1)")
+ATANH = defrule("atanh", "atanh", 1, lambda m, x, k: m.atanh(x),
+                lambda m, x, out, k: (m.div(1.0, 1.0 - x * x),), "d(atanh x)/dx = 1/(1 - x^2)")
+# atan2(y, x), the angle of the point (x, y): d/dy = x/(x^2 + y^2), d/dx = -y/(x^2 + y^2)
+ATAN2 = defrule("atan2", "atan2", 2, lambda m, y, x, k: m.atan2(y, x),
+                lambda m, y, x, out, k: (x * m.div(1.0, y * y + x * x),
+                                         -y * m.div(1.0, y * y + x * x)),
+                "d atan2(y, x)/dy = x/(x^2 + y^2), d/dx = -y/(x^2 + y^2)")
+HYPOT = defrule("hypot", "hypot", 2, lambda m, a, b, k: m.hypot(a, b),
+                lambda m, a, b, out, k: (m.div(a, out), m.div(b, out)),
+                "d sqrt(a^2 + b^2)/da = a/out, d/db = b/out")
+
+# --- more exponentials and logarithms -----------------------------------------------------------
+LOG1P = defrule("log1p", "log1p", 1, lambda m, x, k: m.log1p(x),
+                lambda m, x, out, k: (m.div(1.0, x + 1.0),), "d log(1 + x)/dx = 1/(1 + x)")
+EXPM1 = defrule("expm1", "expm1", 1, lambda m, x, k: m.expm1(x),
+                lambda m, x, out, k: (out + 1.0,), "d(e^x - 1)/dx = e^x = out + 1")
+LOG2 = defrule("log2", "log2", 1, lambda m, x, k: m.log2(x),
+               lambda m, x, out, k: (m.div(1.0, x * _LN2),), "d(log2 x)/dx = 1/(x log 2)")
+LOG10 = defrule("log10", "log10", 1, lambda m, x, k: m.log10(x),
+                lambda m, x, out, k: (m.div(1.0, x * _LN10),), "d(log10 x)/dx = 1/(x log 10)")
+EXP2 = defrule("exp2", "exp2", 1, lambda m, x, k: m.exp2(x),
+               lambda m, x, out, k: (out * _LN2,), "d(2^x)/dx = 2^x log 2 = out log 2")
+# sinc(x) = sin(pi x)/(pi x), 1 at 0; the derivative is masked to 0 at x = 0, as in PyTorch
+SINC = defrule("sinc", "sinc", 1, lambda m, x, k: m.sinc(x),
+               lambda m, x, out, k: (m.where(m.is_zero(x), 0.0, m.div(
+                   _PI * x * m.cos(_PI * x) - m.sin(_PI * x), _PI * x * x)),),
+               "d sinc(x)/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at 0")
+
+# --- piecewise constant: the derivative is 0 wherever it exists (PyTorch's convention) ----------
+SIGN = defrule("sign", "sign", 1, lambda m, x, k: m.sign(x),
+               lambda m, x, out, k: (0.0,), "d sign(x)/dx = 0")
+FLOOR = defrule("floor", "floor", 1, lambda m, x, k: m.floor(x),
+                lambda m, x, out, k: (0.0,), "d floor(x)/dx = 0")
+CEIL = defrule("ceil", "ceil", 1, lambda m, x, k: m.ceil(x),
+               lambda m, x, out, k: (0.0,), "d ceil(x)/dx = 0")
+ROUND = defrule("round", "round", 1, lambda m, x, k: m.round_half_even(x),
+                lambda m, x, out, k: (0.0,), "d round(x)/dx = 0 (ties to even)")
+TRUNC = defrule("trunc", "trunc", 1, lambda m, x, k: m.trunc(x),
+                lambda m, x, out, k: (0.0,), "d trunc(x)/dx = 0")
+# a % b = a - b floor(a/b) (Python's and torch.remainder's sign convention)
+REMAINDER = defrule("remainder", "%", 2, lambda m, a, b, k: m.remainder(a, b),
+                    lambda m, a, b, out, k: (1.0, -m.floor_divide(a, b)),
+                    "d(a % b)/da = 1, d(a % b)/db = -floor(a/b)")
+
+# --- the larger / smaller of two: at a tie each side gets half the gradient (PyTorch) -----------
+MAXIMUM = defrule("maximum", "max", 2, lambda m, a, b, k: m.maximum2(a, b),
+                  lambda m, a, b, out, k: (
+                      m.where(m.eq(a, b), 0.5, m.where(m.lt(a, b), 0.0, 1.0)),
+                      m.where(m.eq(a, b), 0.5, m.where(m.gt(a, b), 0.0, 1.0))),
+                  "d max(a, b)/da = 1 if a > b, 0 if a < b, 1/2 at a tie")
+MINIMUM = defrule("minimum", "min", 2, lambda m, a, b, k: m.minimum2(a, b),
+                  lambda m, a, b, out, k: (
+                      m.where(m.eq(a, b), 0.5, m.where(m.gt(a, b), 0.0, 1.0)),
+                      m.where(m.eq(a, b), 0.5, m.where(m.lt(a, b), 0.0, 1.0))),
+                  "d min(a, b)/da = 1 if a < b, 0 if a > b, 1/2 at a tie")

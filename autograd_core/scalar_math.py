@@ -171,11 +171,18 @@ def both(a: bool, b: bool) -> bool:
 
 
 def clamp(x: float, lo: float | None, hi: float | None) -> float:
-    """x limited to [lo, hi]; either bound may be None; nan stays nan."""
-    if lo is not None and x < lo:
-        return lo
-    if hi is not None and x > hi:
-        return hi
+    """min(max(x, lo), hi), either bound may be None, as PyTorch: when lo > hi the result is hi
+    everywhere; a nan bound or a nan x gives nan."""
+    if lo is not None:
+        if lo != lo:
+            return NAN
+        if x < lo:
+            x = lo
+    if hi is not None:
+        if hi != hi:
+            return NAN
+        if x > hi:
+            x = hi
     return x
 
 
@@ -243,3 +250,169 @@ def fsum(xs: tuple) -> float:
 def dot(ws: tuple, xs: tuple) -> float:
     """sum_i w_i x_i, left to right."""
     return sum(map(_mul, ws, xs), 0.0)
+
+
+# --- trigonometric and hyperbolic functions, more logarithms ------------------------------------
+# Python's math raises ValueError outside a function's domain (asin(2), log2(-1), sin(inf)) and
+# OverflowError past the float range (sinh(1000)); IEEE arithmetic (and PyTorch) returns nan,
+# +-inf there instead. ``_ieee`` wraps a math function once with that rule.
+_pi = math.pi
+
+
+def _ieee(fn, overflow_sign=None):  # type: ignore[no-untyped-def]
+    """fn(x) with nan for a domain error and +-inf for an overflow (the sign from
+    ``overflow_sign(x)``, +inf when None)."""
+    def wrapped(x: float) -> float:
+        try:
+            return fn(x)  # type: ignore[no-any-return]
+        except ValueError:
+            return NAN
+        except OverflowError:
+            return INF if overflow_sign is None else _copysign(INF, overflow_sign(x))
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = (f"math.{fn.__name__} with IEEE results (nan outside the domain, inf on "
+                       "overflow).")
+    return wrapped
+
+
+sin = _ieee(math.sin)
+cos = _ieee(math.cos)
+tan = _ieee(math.tan)
+asin = _ieee(math.asin)
+acos = _ieee(math.acos)
+atan = _ieee(math.atan)
+sinh = _ieee(math.sinh, lambda x: x)
+cosh = _ieee(math.cosh)
+asinh = _ieee(math.asinh)
+acosh = _ieee(math.acosh)
+
+
+def atanh(x: float) -> float:
+    """Inverse hyperbolic tangent: atanh(+-1) = +-inf, nan outside [-1, 1]."""
+    if -1.0 < x < 1.0:
+        return math.atanh(x)
+    if x == 1.0 or x == -1.0:
+        return _copysign(INF, x)
+    return NAN
+
+
+def log2(x: float) -> float:
+    """Base-2 log: log2(0) = -inf, log2(x < 0) = nan."""
+    if x > 0.0:
+        return math.log2(x)
+    if x == 0.0:
+        return -INF
+    return NAN
+
+
+def log10(x: float) -> float:
+    """Base-10 log: log10(0) = -inf, log10(x < 0) = nan."""
+    if x > 0.0:
+        return math.log10(x)
+    if x == 0.0:
+        return -INF
+    return NAN
+
+
+def exp2(x: float) -> float:
+    """2**x; overflows to inf."""
+    try:
+        return 2.0**x
+    except OverflowError:
+        return INF
+
+
+def sinc(x: float) -> float:
+    """The normalised sinc, sin(pi x) / (pi x), and 1 at x = 0 (PyTorch's and numpy's)."""
+    if x == 0.0:
+        return 1.0
+    y = _pi * x
+    return div(sin(y), y)
+
+
+def sinc_grad(x: float) -> float:
+    """d sinc(x)/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), and 0 at x = 0 (PyTorch's
+    formula and its mask)."""
+    if x == 0.0:
+        return 0.0
+    y = _pi * x
+    return div(y * cos(y) - sin(y), y * x)
+
+
+def _integral(fn, x: float) -> float:  # type: ignore[no-untyped-def]
+    """An integer-valued rounding of x as a float: inf and nan stay, and a zero result keeps
+    x's sign (ceil(-0.5) = -0.0, as IEEE and PyTorch)."""
+    if x != x or x == INF or x == -INF:
+        return x
+    r = float(fn(x))
+    return r if r != 0.0 else _copysign(0.0, x)
+
+
+def floor(x: float) -> float:
+    """The largest integer <= x (a float; inf and nan unchanged)."""
+    return _integral(math.floor, x)
+
+
+def ceil(x: float) -> float:
+    """The smallest integer >= x (a float; inf and nan unchanged)."""
+    return _integral(math.ceil, x)
+
+
+def trunc(x: float) -> float:
+    """x rounded towards zero (a float; inf and nan unchanged)."""
+    return _integral(math.trunc, x)
+
+
+def round_half_even(x: float) -> float:
+    """x rounded to the nearest integer, ties to even (round(2.5) = 2, as PyTorch and numpy)."""
+    return _integral(round, x)
+
+
+def remainder(a: float, b: float) -> float:
+    """a - b * floor(a / b): the remainder with the sign of the divisor (Python's ``%``,
+    ``torch.remainder``); remainder(a, 0) = nan."""
+    if b == 0.0:
+        return NAN
+    return a % b
+
+
+def floor_divide(a: float, b: float) -> float:
+    """floor(a / b) as Python's ``//`` and ``torch.div(..., rounding_mode="floor")``; a / b
+    where b = 0 (inf or nan)."""
+    if b == 0.0:
+        return div(a, b)
+    return a // b
+
+
+def hypot(a: float, b: float) -> float:
+    """sqrt(a^2 + b^2) without overflow or underflow in the squares."""
+    return math.hypot(a, b)
+
+
+def atan2(y: float, x: float) -> float:
+    """The angle of the point (x, y), in (-pi, pi]."""
+    return math.atan2(y, x)
+
+
+def lt(x: float, c: float) -> bool:
+    """The condition x < c."""
+    return x < c
+
+
+def eq(x: float, c: float) -> bool:
+    """The condition x == c."""
+    return x == c
+
+
+def maximum2(a: float, b: float) -> float:
+    """The larger of a and b; nan if either is nan (torch.maximum, numpy.maximum)."""
+    if a != a or b != b:
+        return NAN
+    return a if a >= b else b
+
+
+def minimum2(a: float, b: float) -> float:
+    """The smaller of a and b; nan if either is nan (torch.minimum, numpy.minimum)."""
+    if a != a or b != b:
+        return NAN
+    return a if a <= b else b

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+import warnings
 from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, Union
@@ -32,41 +34,91 @@ from typing import Any, Union
 from autograd_core import scalar_math as F
 from autograd_core.rules import (
     ABS,
+    ACOS,
+    ACOSH,
     ADD,
+    ASIN,
+    ASINH,
+    ATAN,
+    ATAN2,
+    ATANH,
+    CEIL,
     CLAMP,
+    COS,
+    COSH,
     DIV,
     ELU,
     EXP,
+    EXP2,
+    EXPM1,
+    FLOOR,
+    HYPOT,
     LEAKY_RELU,
     LOG,
+    LOG1P,
+    LOG2,
+    LOG10,
+    MAXIMUM,
+    MINIMUM,
     MUL,
     NEG,
     POW,
     POWC,
     RELU,
+    REMAINDER,
+    ROUND,
     RULES,
     SIGMOID,
+    SIGN,
+    SIN,
+    SINC,
+    SINH,
     SOFTPLUS,
     SQRT,
     SUB,
+    TAN,
     TANH,
+    TRUNC,
     Rule,
 )
 
 Number = Union[int, float]  # noqa: UP007  (a runtime alias; py3.10 safe)
 Operand = Union["Value", int, float]  # noqa: UP007
 
-# Recording state, read on every op. ``_fast`` is True when ops are recorded and anomaly
-# detection is off: the common case takes a single global read. modes.py changes these.
-_grad_enabled = True
-_anomaly = False
+# Recording state. Modes are per thread, as PyTorch's grad mode is: a prediction under
+# no_grad() in one thread never stops another thread's training from recording. The hot path
+# reads one global, ``_fast``, which is True while *no* thread is in a non-default mode (ops
+# recorded, anomaly detection off); otherwise ops take ``_slow``, which reads this thread's
+# modes. modes.py changes them through ``_set_modes``; ``value._grad_enabled`` and
+# ``value._anomaly`` read the calling thread's (see the module ``__getattr__`` below).
+class _ThreadModes(threading.local):
+    grad_enabled = True
+    anomaly = False
+
+
+_modes = _ThreadModes()
 _fast = True
+_threads_off_default = 0
+_modes_lock = threading.Lock()
+
+# The marker on results computed under no_grad(): leaves with no history, which backward()
+# refuses to start from (there is no graph to differentiate).
+NO_GRAD = "no_grad"
 
 _new = object.__new__
 
 
 class AnomalyError(RuntimeError):
     """Raised inside ``detect_anomaly()`` at the first op that makes a non-finite value."""
+
+
+def __getattr__(name: str) -> Any:
+    """``value._grad_enabled`` and ``value._anomaly``: the calling thread's modes."""
+    if name == "_grad_enabled":
+        return _modes.grad_enabled
+    if name == "_anomaly":
+        return _modes.anomaly
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _number(x: Any) -> Any:
@@ -90,6 +142,13 @@ def _to_float(x: Any, what: str = "Value") -> float:
     if isinstance(x, Value):
         raise TypeError(f"{what} expects a plain number (int or float), got a Value; "
                         "use the Value itself, or its .data for the number")
+    shape = getattr(x, "shape", None)
+    if shape is not None and getattr(x, "dtype", None) is not None:
+        if shape == () and getattr(x.dtype, "kind", "") in "biuf":
+            return float(x)  # a 0-d numpy array holds one number, as torch.tensor(3.0) does
+        raise TypeError(f"{what} expects one number, got an array of shape {tuple(shape)} "
+                        f"(dtype {x.dtype}); a Value is a scalar: make one Value per element, "
+                        "e.g. [Value(v) for v in a.ravel().tolist()]")
     raise TypeError(f"{what} expects an int or float, got {cls.__name__}: {x!r}")
 
 
@@ -116,6 +175,13 @@ class Value:
     _b: Any
     _da: Any
     _db: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        raise TypeError(
+            f"class {cls.__name__}(Value): Value cannot be subclassed. The engine tells graph "
+            "nodes from constants by their exact type (that is what keeps it fast), so a "
+            "subclass's instances would silently get no gradient. Keep a Value as an attribute "
+            "of your class instead (composition), or add a function that builds on Values.")
 
     def __init__(self, data: Number, label: str | None = None) -> None:
         self.data = _to_float(data)
@@ -157,6 +223,10 @@ class Value:
         if a is None:
             return ()
         if a.__class__ is tuple:
+            if self._da is None:  # a Function gate: its backward at upstream 1 (see function.py)
+                from autograd_core.function import gate_grads
+
+                return gate_grads(self, 1.0)
             return self._da  # type: ignore[no-any-return]
         if self._b is None:
             return (self._da,)
@@ -193,6 +263,51 @@ class Value:
 
     def __float__(self) -> float:
         return self.data
+
+    # --- comparisons and truth (a 0-d tensor's behaviour; == stays identity) -------------------
+    # <, <=, >, >= compare the numbers and return a plain bool, so max(values), min(values) and
+    # sorted(values) work and return the Value objects themselves. Like any branch on a number,
+    # they are not differentiable: the result is a bool, with no graph. == is identity (as in
+    # micrograd), so Values can be members of sets and keys of dicts; compare numbers with
+    # v.data == 3.0. Inside compile() tracing, all of these raise DataDependentError.
+    def __lt__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is NotImplemented else self.data < o  # type: ignore[no-any-return]
+
+    def __le__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is NotImplemented else self.data <= o  # type: ignore[no-any-return]
+
+    def __gt__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is NotImplemented else self.data > o  # type: ignore[no-any-return]
+
+    def __ge__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is NotImplemented else self.data >= o  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        """Identity, as in micrograd (Values stay usable in sets and dicts). Comparing with a
+        plain number is always False and warns: compare ``v.data == 3.0`` instead."""
+        if other.__class__ is Value:
+            return self is other
+        if _number(other) is not NotImplemented:
+            warnings.warn(
+                f"Value == {other!r} compares identity and is always False (== on Values is "
+                "identity, so they work in sets and dicts); compare the number: v.data == "
+                f"{other!r}", stacklevel=2)
+            return False
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        """A 0-d tensor's truth value: ``data != 0`` (nan is true). Not differentiable."""
+        return self.data != 0.0
 
     # --- binary operators (a plain number on either side is a constant input) -----------------
     def __add__(self, other: Operand) -> Value:
@@ -263,6 +378,49 @@ class Value:
         x = _number(other)
         return x if x is NotImplemented else _binary(POW, x, self, x, self.data)
 
+    def __mod__(self, other: Operand) -> Value:
+        """``a % b`` = a - b floor(a/b), the sign of the divisor (Python's, torch.remainder)."""
+        t = type(other)
+        if t is Value:
+            return _binary(REMAINDER, self, other, self.data, other.data)  # type: ignore[union-attr]
+        o = _number(other)
+        return o if o is NotImplemented else _binary(REMAINDER, self, o, self.data, o)
+
+    def __rmod__(self, other: Number) -> Value:
+        x = _number(other)
+        return x if x is NotImplemented else _binary(REMAINDER, x, self, x, self.data)
+
+    def remainder(self, other: Operand) -> Value:
+        """``self % other`` (torch.remainder)."""
+        return self % other
+
+    def _binary_op(self, rule: Rule, other: Operand, what: str) -> Value:
+        if type(other) is Value:
+            return _binary(rule, self, other, self.data, other.data)  # type: ignore[union-attr]
+        o = _number(other)
+        if o is NotImplemented:
+            raise TypeError(f"{what} expects a Value or a plain number, got "
+                            f"{type(other).__name__}: {other!r}")
+        return _binary(rule, self, o, self.data, o)
+
+    def maximum(self, other: Operand) -> Value:
+        """The larger of self and other (torch.maximum): the gradient goes to the larger; at a
+        tie each gets half; nan if either is nan."""
+        return self._binary_op(MAXIMUM, other, "maximum()")
+
+    def minimum(self, other: Operand) -> Value:
+        """The smaller of self and other (torch.minimum): the gradient goes to the smaller; at a
+        tie each gets half; nan if either is nan."""
+        return self._binary_op(MINIMUM, other, "minimum()")
+
+    def atan2(self, other: Operand) -> Value:
+        """atan2(self, other): the angle of the point (x=other, y=self), in (-pi, pi]."""
+        return self._binary_op(ATAN2, other, "atan2()")
+
+    def hypot(self, other: Operand) -> Value:
+        """sqrt(self^2 + other^2), without overflow in the squares."""
+        return self._binary_op(HYPOT, other, "hypot()")
+
     # --- unary operators and functions --------------------------------------------------------
     def __neg__(self) -> Value:
         return _unary(NEG, self, None)
@@ -315,7 +473,120 @@ class Value:
         hi = None if max is None else _to_float(max, "clamp max")
         return _unary(CLAMP, self, (lo, hi))
 
+    def sin(self) -> Value:
+        """Sine (nan at +-inf)."""
+        return _unary(SIN, self, None)
+
+    def cos(self) -> Value:
+        """Cosine (nan at +-inf)."""
+        return _unary(COS, self, None)
+
+    def tan(self) -> Value:
+        """Tangent."""
+        return _unary(TAN, self, None)
+
+    def asin(self) -> Value:
+        """Inverse sine; nan outside [-1, 1], gradient inf at +-1."""
+        return _unary(ASIN, self, None)
+
+    def acos(self) -> Value:
+        """Inverse cosine; nan outside [-1, 1], gradient -inf at +-1."""
+        return _unary(ACOS, self, None)
+
+    def atan(self) -> Value:
+        """Inverse tangent."""
+        return _unary(ATAN, self, None)
+
+    def sinh(self) -> Value:
+        """Hyperbolic sine (overflows to +-inf)."""
+        return _unary(SINH, self, None)
+
+    def cosh(self) -> Value:
+        """Hyperbolic cosine (overflows to inf)."""
+        return _unary(COSH, self, None)
+
+    def asinh(self) -> Value:
+        """Inverse hyperbolic sine."""
+        return _unary(ASINH, self, None)
+
+    def acosh(self) -> Value:
+        """Inverse hyperbolic cosine; nan below 1."""
+        return _unary(ACOSH, self, None)
+
+    def atanh(self) -> Value:
+        """Inverse hyperbolic tangent; +-inf at +-1, nan outside [-1, 1]."""
+        return _unary(ATANH, self, None)
+
+    def log1p(self) -> Value:
+        """log(1 + x), accurate near 0."""
+        return _unary(LOG1P, self, None)
+
+    def expm1(self) -> Value:
+        """e^x - 1, accurate near 0."""
+        return _unary(EXPM1, self, None)
+
+    def log2(self) -> Value:
+        """Base-2 logarithm."""
+        return _unary(LOG2, self, None)
+
+    def log10(self) -> Value:
+        """Base-10 logarithm."""
+        return _unary(LOG10, self, None)
+
+    def exp2(self) -> Value:
+        """2^x."""
+        return _unary(EXP2, self, None)
+
+    def sinc(self) -> Value:
+        """The normalised sinc sin(pi x)/(pi x), 1 at 0 (torch.sinc)."""
+        return _unary(SINC, self, None)
+
+    def sign(self) -> Value:
+        """-1, 0 or 1; gradient 0 (PyTorch's convention for piecewise-constant ops)."""
+        return _unary(SIGN, self, None)
+
+    def floor(self) -> Value:
+        """Largest integer <= x, as a Value; gradient 0."""
+        return _unary(FLOOR, self, None)
+
+    def ceil(self) -> Value:
+        """Smallest integer >= x, as a Value; gradient 0."""
+        return _unary(CEIL, self, None)
+
+    def round(self) -> Value:
+        """Nearest integer, ties to even (torch.round), as a Value; gradient 0."""
+        return _unary(ROUND, self, None)
+
+    def trunc(self) -> Value:
+        """x rounded towards 0, as a Value; gradient 0."""
+        return _unary(TRUNC, self, None)
+
     # --- gradients ----------------------------------------------------------------------------
+    def _backward(self) -> None:
+        """One node's step of the chain rule, as in Karpathy's micrograd lecture: for each
+        Value input, ``input.grad += local * self.grad`` (upstream x local). Nothing on a leaf.
+        ``backward()`` runs the same arithmetic for every node in reverse topological order;
+        calling ``_backward()`` by hand, root first, shows one step at a time."""
+        a = self._a
+        if a is None:
+            return
+        g = self.grad
+        if a.__class__ is tuple and self._da is None:  # a Function gate
+            from autograd_core.function import gate_grads
+
+            for p, contrib in zip(a, gate_grads(self, g)):
+                if p.__class__ is Value:
+                    p.grad += contrib
+            return
+        for p, local in zip(self.inputs, self.local_grads):
+            if p.__class__ is Value:
+                p.grad += local * g
+
+    def __reduce__(self) -> Any:
+        """Pickle and copy.deepcopy support, iterative: the graph is stored as a flat list in
+        forward order (inputs by position), so a 100,000-op chain needs no recursion."""
+        return _reduce(self)
+
     def backward(self, gradient: Number = 1.0, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every node of this graph with d(self)/d(node).
 
@@ -359,8 +630,75 @@ _node: Callable[[float, str, Any, Any, Any, Any, Any], Value] = _node_py
 
 
 def _leaf(data: float) -> Value:
-    """An op's output made while recording is off (``no_grad``): a leaf with no history."""
-    return _node(data, "", None, None, None, None, None)
+    """An op's output made while recording is off (``no_grad``): a leaf with no history,
+    marked so that ``backward()`` from it says there is no graph."""
+    return _node(data, "", NO_GRAD, None, None, None, None)
+
+
+def _compare_operand(other: Any) -> Any:
+    """The number a comparison with ``other`` reads, or NotImplemented."""
+    if other.__class__ is Value:
+        return other.data
+    return _number(other)
+
+
+def _reduce(root: Value) -> Any:
+    if root._a is None:
+        return (_rebuild_leaf, (root.data, root.grad, root.label, root._arg))
+    from autograd_core.backward import topological_order
+
+    index: dict[int, int] = {}
+    records: list[tuple[Any, ...]] = []
+
+    def ref(x: Any) -> Any:
+        if x.__class__ is Value and x._a is not None:
+            return _Ref(index[id(x)])
+        return x  # a leaf Value (pickled by itself, shared by pickle's memo) or a constant
+
+    for node in topological_order(root):
+        if node._a is None:
+            continue
+        a = node._a
+        a = tuple(ref(x) for x in a) if a.__class__ is tuple else ref(a)
+        b = None if node._b is None else ref(node._b)
+        index[id(node)] = len(records)
+        records.append((node.data, node.grad, node.label, node._op, node._arg, a, b,
+                        node._da, node._db))
+    return (_rebuild_graph, (records,))
+
+
+class _Ref:
+    """In a pickled graph: 'the op node at this position of the record list'."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, i: int) -> None:
+        self.i = i
+
+    def __reduce__(self) -> Any:
+        return (_Ref, (self.i,))
+
+
+def _rebuild_leaf(data: float, grad: Any, label: str | None, arg: Any) -> Value:
+    v = _node_py(data, "", arg, None, None, None, None)
+    v.grad = grad
+    v.label = label
+    return v
+
+
+def _rebuild_graph(records: list[tuple[Any, ...]]) -> Value:
+    nodes: list[Value] = []
+
+    def deref(x: Any) -> Any:
+        return nodes[x.i] if x.__class__ is _Ref else x
+
+    for data, grad, label, op, arg, a, b, da, db in records:
+        a = tuple(deref(x) for x in a) if a.__class__ is tuple else deref(a)
+        v = _node_py(data, op, arg, a, None if b is None else deref(b), da, db)
+        v.grad = grad
+        v.label = label
+        nodes.append(v)
+    return nodes[-1]
 
 
 def _binary(rule: Rule, a: Any, b: Any, x: float, y: Any) -> Value:
@@ -418,12 +756,13 @@ def _apply_tuple(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], k: Any
 
 def _slow(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], out: float, k: Any) -> Value:
     """Node creation when not recording (no_grad) or when checking for anomalies."""
-    if _anomaly and not math.isfinite(out):
+    modes = _modes
+    if modes.anomaly and not math.isfinite(out):
         shown = ", ".join(repr(x) for x in xs)
         raise AnomalyError(
             f"detect_anomaly: op {rule.name!r} returned {out!r} from input(s) ({shown}); this is "
             "the first non-finite value in the graph. Check the inputs of this op.")
-    if not _grad_enabled:
+    if not modes.grad_enabled:
         return _leaf(out)
     if rule.arity == 1:
         return _node(out, rule.name, k, ins[0], None, rule.local(F, xs[0], out, k)[0], None)
@@ -434,21 +773,29 @@ def _slow(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], out: float, k
 
 
 def _set_modes(grad_enabled: bool, anomaly: bool) -> None:
-    """Switch recording and anomaly checking (used by :mod:`autograd_core.modes`)."""
-    global _grad_enabled, _anomaly, _fast
-    _grad_enabled = grad_enabled
-    _anomaly = anomaly
-    _fast = grad_enabled and not anomaly
+    """Switch recording and anomaly checking for the calling thread (used by
+    :mod:`autograd_core.modes` and by compile's tracing). Keeps ``_fast`` True exactly while
+    every thread is in the default mode."""
+    global _fast, _threads_off_default
+    m = _modes
+    was_default = m.grad_enabled and not m.anomaly
+    m.grad_enabled = grad_enabled
+    m.anomaly = anomaly
+    now_default = grad_enabled and not anomaly
+    if was_default != now_default:
+        with _modes_lock:
+            _threads_off_default += -1 if now_default else 1
+            _fast = _threads_off_default == 0
 
 
 def is_grad_enabled() -> bool:
-    """True when ops are being recorded (outside ``no_grad()``)."""
-    return _grad_enabled
+    """True when ops are being recorded in this thread (outside ``no_grad()``)."""
+    return _modes.grad_enabled
 
 
 def is_anomaly_enabled() -> bool:
-    """True inside ``detect_anomaly()``."""
-    return _anomaly
+    """True inside ``detect_anomaly()`` in this thread."""
+    return _modes.anomaly
 
 
 # --- the optional C accelerator -------------------------------------------------------------
@@ -485,5 +832,17 @@ def accelerated() -> bool:
     return _compiled_backward is not None
 
 
-if _speedups is not None and os.environ.get("AUTOGRAD_CORE_PURE_PYTHON", "") in ("", "0"):
+def _env_flag(name: str) -> bool:
+    """An environment switch read as a boolean: 1/true/yes/on (any case) are on; unset, empty,
+    0/false/no/off are off; anything else is an error that names the accepted words."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"environment variable {name}={os.environ[name]!r} is not a boolean; "
+                     "use 1/true/yes/on or 0/false/no/off")
+
+
+if _speedups is not None and not _env_flag("AUTOGRAD_CORE_PURE_PYTHON"):
     use_accelerator(True)

@@ -34,7 +34,7 @@ def exp(x: Any) -> Any:
 
 
 def expm1(x: Any) -> Any:
-    return _v(x).exp() - 1.0
+    return _v(x).expm1()
 
 
 def log(x: Any) -> Any:
@@ -75,12 +75,20 @@ def sign(x: Any) -> float:
     return F.sign(_d(x))
 
 
-def gt(x: Any, c: float) -> bool:
-    return _d(x) > c
+def gt(x: Any, c: Any) -> bool:
+    return _d(x) > _d(c)
 
 
-def ge(x: Any, c: float) -> bool:
-    return _d(x) >= c
+def ge(x: Any, c: Any) -> bool:
+    return _d(x) >= _d(c)
+
+
+def lt(x: Any, c: Any) -> bool:
+    return _d(x) < _d(c)
+
+
+def eq(x: Any, c: Any) -> bool:
+    return _d(x) == _d(c)
 
 
 def both(a: bool, b: bool) -> bool:
@@ -117,3 +125,57 @@ def softmax(xs: Any) -> list[Value]:
 
 def log_softmax(xs: Any) -> list[Value]:
     return [apply_nary(LOG_SOFTMAX, xs, k) for k in range(len(xs))]
+
+
+# --- the functions added with PyTorch's scalar op set: a Value method each, or the float
+# backend's function when no argument is a Value (a constant inside a local derivative) ---------
+def _unary_method(name: str, float_fn: Any) -> Any:
+    def fn(x: Any) -> Any:
+        if isinstance(x, Value):
+            return getattr(x, name)()
+        return float_fn(float(x))
+    fn.__name__ = name
+    return fn
+
+
+def _binary_method(name: str, float_fn: Any) -> Any:
+    def fn(a: Any, b: Any) -> Any:
+        if isinstance(a, Value):
+            return getattr(a, name)(b)
+        if isinstance(b, Value):
+            return getattr(Value(float(a)), name)(b)
+        return float_fn(float(a), float(b))
+    fn.__name__ = name
+    return fn
+
+
+sin = _unary_method("sin", F.sin)
+cos = _unary_method("cos", F.cos)
+tan = _unary_method("tan", F.tan)
+asin = _unary_method("asin", F.asin)
+acos = _unary_method("acos", F.acos)
+atan = _unary_method("atan", F.atan)
+sinh = _unary_method("sinh", F.sinh)
+cosh = _unary_method("cosh", F.cosh)
+asinh = _unary_method("asinh", F.asinh)
+acosh = _unary_method("acosh", F.acosh)
+atanh = _unary_method("atanh", F.atanh)
+log1p = _unary_method("log1p", F.log1p)
+log2 = _unary_method("log2", F.log2)
+log10 = _unary_method("log10", F.log10)
+exp2 = _unary_method("exp2", F.exp2)
+sinc = _unary_method("sinc", F.sinc)
+floor = _unary_method("floor", F.floor)
+ceil = _unary_method("ceil", F.ceil)
+trunc = _unary_method("trunc", F.trunc)
+round_half_even = _unary_method("round", F.round_half_even)
+atan2 = _binary_method("atan2", F.atan2)
+hypot = _binary_method("hypot", F.hypot)
+remainder = _binary_method("remainder", F.remainder)
+maximum2 = _binary_method("maximum", F.maximum2)
+minimum2 = _binary_method("minimum", F.minimum2)
+
+
+def floor_divide(a: Any, b: Any) -> float:
+    """floor(a / b) is piecewise constant: a plain number (its derivative is 0)."""
+    return F.floor_divide(_d(a), _d(b))

@@ -1,5 +1,7 @@
 """The lectures' forward/backward gate API."""
 
+import math
+
 import pytest
 
 from autograd_core import Function, Value, check_grads, no_grad
@@ -64,8 +66,9 @@ def test_constants_and_errors():
         def backward(self, dz):
             return [dz]
 
+    bad = BadCount.apply(Value(1.0), Value(2.0))  # backward runs during the backward pass
     with pytest.raises(ValueError, match="returned 1 gradient"):
-        BadCount.apply(Value(1.0), Value(2.0))
+        bad.backward()
     with pytest.raises(TypeError, match="input 1 must be a Value or a plain number"):
         MultiplyGate.apply(Value(1.0), "2")
 
@@ -76,3 +79,58 @@ def test_constants_and_errors():
         NoForward.apply(Value(1.0))
     with no_grad():
         assert MultiplyGate.apply(Value(2.0), Value(4.0)).is_leaf
+
+
+class RecordingGate(Function):
+    """Deck 000's MultiplyGate, recording every upstream it is called with."""
+
+    def __init__(self) -> None:
+        self.seen: list[float] = []
+
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dz):
+        self.seen.append(dz)
+        return [self.y * dz, self.x * dz]
+
+
+@pytest.mark.parametrize("accelerated", [True, False])
+def test_backward_receives_the_real_upstream_during_the_pass(accelerated):
+    from autograd_core import use_accelerator
+    from autograd_core.value import _speedups
+
+    if accelerated and _speedups is None:
+        pytest.skip("the C accelerator is not built")
+    was = use_accelerator(accelerated)
+    try:
+        gate = RecordingGate()
+        x, y = Value(3.0), Value(-4.0)
+        z = gate(x, y)
+        assert gate.seen == []  # nothing is called at build time
+        loss = (z * 0.05).tanh()
+        loss.backward()
+        t = math.tanh(-12.0 * 0.05)
+        upstream = (1.0 - t * t) * 0.05  # local of tanh x local of *0.05 x 1
+        assert gate.seen == [upstream]  # once, with d(loss)/dz
+        assert x.grad == -4.0 * upstream and y.grad == 3.0 * upstream
+        loss.backward()  # a second pass calls it again; leaves accumulate
+        assert gate.seen == [upstream, upstream] and x.grad == 2 * (-4.0 * upstream)
+    finally:
+        use_accelerator(was)
+
+
+def test_backward_by_hand_with_underscore_backward():
+    gate = RecordingGate()
+    x, y = Value(2.0), Value(5.0)
+    z = gate(x, y)
+    z.grad = 7.0
+    z._backward()
+    assert gate.seen == [7.0] and (x.grad, y.grad) == (35.0, 14.0)
+
+
+def test_local_grads_of_a_gate_are_its_backward_at_one():
+    gate = RecordingGate()
+    z = gate(Value(2.0), Value(5.0))
+    assert z.local_grads == (5.0, 2.0) and gate.seen == [1.0]

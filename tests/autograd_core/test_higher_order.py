@@ -85,7 +85,7 @@ def test_mixed_partial_derivatives():
     assert math.isclose(gyx, expected, rel_tol=1e-12)
 
 
-def test_hand_written_function_refuses_double_backward():
+def test_function_written_with_value_ops_differentiates_twice():
     class Square(Function):
         def forward(self, x):
             self.x = x
@@ -95,5 +95,31 @@ def test_hand_written_function_refuses_double_backward():
             return [2 * self.x * up]
 
     x = Value(3.0)
-    with pytest.raises(RuntimeError, match="cannot differentiate twice through 'Square'"):
-        grad(Square.apply(x), [x], create_graph=True)
+    (g,) = grad(Square.apply(x), [x], create_graph=True)
+    assert isinstance(g, Value) and g.data == 6.0
+    (h,) = grad(g, [x])
+    assert h == 2.0  # d^2(x^2)/dx^2
+    y = Value(3.0)
+    (Square.apply(y) * y).backward(create_graph=True)  # d(y^3)/dy = 3y^2 = 27
+    assert y.grad.data == 27.0
+
+
+def test_float_only_function_refuses_only_the_second_derivative():
+    class Exp(Function):
+        def forward(self, x):
+            self.e = math.exp(x)  # floats only: cannot be replayed on Values
+            return self.e
+
+        def backward(self, up):
+            return [self.e * up]
+
+    x = Value(0.5)
+    (g,) = grad(Exp.apply(x) * 2.0, [x], create_graph=True)  # first derivative: fine
+    assert g.data == 2.0 * math.exp(0.5)
+    x2 = Value(0.5)
+    Exp.apply(x2).backward(create_graph=True)
+    assert x2.grad.data == math.exp(0.5)
+    with pytest.raises(RuntimeError, match="cannot differentiate twice through the Function 'Exp'"):
+        grad(g, [x])
+    with pytest.raises(RuntimeError, match="cannot differentiate twice through the Function 'Exp'"):
+        g.backward()

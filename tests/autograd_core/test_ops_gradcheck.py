@@ -17,6 +17,10 @@ def points(lo, hi, n=12, avoid=None):
     return [float(x) for x in xs]
 
 
+def off_integers():
+    return [[x] for x in points(-3, 3) if abs(x - round(x)) > 1e-3]
+
+
 # op name -> (function of Values, sampler of input points); kinks are sampled away from the kink
 CASES = {
     "add": (lambda a, b: a + b, lambda: [points(-3, 3, 2) for _ in range(6)]),
@@ -49,6 +53,40 @@ CASES = {
                 lambda: [points(-5, 5, 3) for _ in range(5)]),
     "log_softmax": (lambda a, b, c: functional.log_softmax([a, b, c, 0.5])[2] * b,
                     lambda: [points(-5, 5, 3) for _ in range(5)]),
+    # PyTorch's scalar op set
+    "sin": (lambda a: a.sin(), lambda: [[x] for x in points(-6, 6)]),
+    "cos": (lambda a: a.cos(), lambda: [[x] for x in points(-6, 6)]),
+    "tan": (lambda a: a.tan(), lambda: [[x] for x in points(-1.4, 1.4)]),
+    "asin": (lambda a: a.asin(), lambda: [[x] for x in points(-0.95, 0.95)]),
+    "acos": (lambda a: a.acos(), lambda: [[x] for x in points(-0.95, 0.95)]),
+    "atan": (lambda a: a.atan(), lambda: [[x] for x in points(-5, 5)]),
+    "sinh": (lambda a: a.sinh(), lambda: [[x] for x in points(-4, 4)]),
+    "cosh": (lambda a: a.cosh(), lambda: [[x] for x in points(-4, 4)]),
+    "asinh": (lambda a: a.asinh(), lambda: [[x] for x in points(-5, 5)]),
+    "acosh": (lambda a: a.acosh(), lambda: [[x] for x in points(1.05, 6)]),
+    "atanh": (lambda a: a.atanh(), lambda: [[x] for x in points(-0.95, 0.95)]),
+    "log1p": (lambda a: a.log1p(), lambda: [[x] for x in points(-0.9, 5)]),
+    "expm1": (lambda a: a.expm1(), lambda: [[x] for x in points(-4, 4)]),
+    "log2": (lambda a: a.log2(), lambda: [[x] for x in points(0.05, 10)]),
+    "log10": (lambda a: a.log10(), lambda: [[x] for x in points(0.05, 10)]),
+    "exp2": (lambda a: a.exp2(), lambda: [[x] for x in points(-5, 5)]),
+    "sinc": (lambda a: a.sinc(), lambda: [[x] for x in points(-3, 3, avoid=0.0)]),
+    # piecewise constant: zero gradient, checked away from the jumps
+    "sign": (lambda a: a.sign() * a, lambda: [[x] for x in points(-3, 3, avoid=0.0)]),
+    "floor": (lambda a: a.floor() * a, lambda: off_integers()),
+    "ceil": (lambda a: a.ceil() * a, lambda: off_integers()),
+    "round": (lambda a: a.round() * a,
+              lambda: [[x] for x in points(-3, 3) if abs(abs(x - math.floor(x)) - 0.5) > 1e-3]),
+    "trunc": (lambda a: a.trunc() * a, lambda: off_integers()),
+    "atan2": (lambda a, b: a.atan2(b), lambda: [points(-3, 3, 2) for _ in range(8)]),
+    "hypot": (lambda a, b: a.hypot(b), lambda: [points(-3, 3, 2) for _ in range(8)]),
+    "remainder": (lambda a, b: a % b, lambda: [
+        [x, y] for x, y in zip(points(-5, 5), points(0.7, 2.5))
+        if min(abs(x / y - round(x / y)), 1.0) > 1e-2]),
+    "maximum": (lambda a, b: a.maximum(b), lambda: [
+        [x, y] for x, y in zip(points(-3, 3), points(-3, 3)) if abs(x - y) > 1e-3]),
+    "minimum": (lambda a, b: a.minimum(b), lambda: [
+        [x, y] for x, y in zip(points(-3, 3), points(-3, 3)) if abs(x - y) > 1e-3]),
 }
 
 
@@ -101,8 +139,10 @@ def test_nary_ops_build_one_node():
     assert [x.grad for x in xs] == [1.0, 2.0, 3.0, 4.0, 5.0]
     with pytest.raises(ValueError, match="equal length"):
         functional.dot(xs, [1.0])
+    assert functional.sum([]).data == 0.0  # the empty sum is 0, as builtins.sum and torch
+    assert math.isnan(functional.mean([]).data)  # 0/0, as torch.tensor([]).mean()
     with pytest.raises(ValueError, match="at least one input"):
-        functional.sum([])
+        functional.logsumexp([])
     with pytest.raises(TypeError, match="input 1 must be a Value or a plain number, got str"):
         functional.sum([xs[0], "1"])
 
