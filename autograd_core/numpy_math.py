@@ -122,8 +122,8 @@ def step(x: Array) -> Array:
 
 
 def sign(x: Array) -> Array:
-    """sign(x) in {-1, 0, 1}; 0 at 0; nan stays nan."""
-    return np.sign(x)
+    """sign(x) in {-1, 0, 1}; 0 at 0 and at nan (torch.sign)."""
+    return np.where(np.isnan(x), 0.0, np.sign(x))
 
 
 def gt(x: Array, c: float) -> Array:

@@ -149,6 +149,12 @@ LOGSUMEXP = defrule("logsumexp", "logsumexp", 0, lambda m, xs, k: m.logsumexp(xs
                     "d(log sum e^x)/dx_i = e^(x_i - out) = softmax(x)_i")
 
 # --- trigonometric and hyperbolic functions (PyTorch's formulas) --------------------------------
+def _atan2_locals(m: Any, y: Any, x: Any) -> tuple[Any, Any]:
+    r2 = y * y + x * x
+    recip = m.where(m.is_zero(r2), 0.0, m.div(1.0, r2))
+    return (x * recip, -y * recip)
+
+
 _LN2 = 0.6931471805599453   # log(2), as PyTorch's M_LN2
 _LN10 = 2.302585092994046   # log(10)
 _PI = 3.141592653589793
@@ -180,9 +186,9 @@ ACOSH = defrule("acosh", "acosh", 1, lambda m, x, k: m.acosh(x),
 ATANH = defrule("atanh", "atanh", 1, lambda m, x, k: m.atanh(x),
                 lambda m, x, out, k: (m.div(1.0, 1.0 - x * x),), "d(atanh x)/dx = 1/(1 - x^2)")
 # atan2(y, x), the angle of the point (x, y): d/dy = x/(x^2 + y^2), d/dx = -y/(x^2 + y^2)
+# (masked to 0 where x^2 + y^2 is 0, as PyTorch does, instead of 0 * inf = nan)
 ATAN2 = defrule("atan2", "atan2", 2, lambda m, y, x, k: m.atan2(y, x),
-                lambda m, y, x, out, k: (x * m.div(1.0, y * y + x * x),
-                                         -y * m.div(1.0, y * y + x * x)),
+                lambda m, y, x, out, k: _atan2_locals(m, y, x),
                 "d atan2(y, x)/dy = x/(x^2 + y^2), d/dx = -y/(x^2 + y^2)")
 HYPOT = defrule("hypot", "hypot", 2, lambda m, a, b, k: m.hypot(a, b),
                 lambda m, a, b, out, k: (m.div(a, out), m.div(b, out)),

@@ -140,12 +140,12 @@ def step(x: float) -> float:
 
 
 def sign(x: float) -> float:
-    """sign(x) in {-1, 0, 1}; sign(0) = 0 (PyTorch's abs'(0)); nan stays nan."""
+    """sign(x) in {-1, 0, 1}; sign(0) = 0 (PyTorch's abs'(0)); sign(nan) = 0, as torch.sign."""
     if x > 0.0:
         return 1.0
     if x < 0.0:
         return -1.0
-    return x * 0.0  # 0.0 for zero, nan for nan
+    return 0.0
 
 
 def relu(x: float) -> float:
