@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -158,11 +159,14 @@ def names(tree: ast.Expression) -> list[str]:
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, float]:
-    """``["x=-2", "y=5"]`` -> ``{"x": -2.0, "y": 5.0}``; ExprError naming a bad item."""
+    """``["x=-2", "y=5"]`` -> ``{"x": -2.0, "y": 5.0}``; ExprError naming a bad item.
+    Names are NFKC-normalised as Python's parser normalises identifiers, so a name typed
+    with a ligature or full-width letters binds the variable the expression means."""
     values: dict[str, float] = {}
     for item in items:
         name, sep, num = item.partition("=")
-        name, num = name.strip(), num.strip()
+        # Python reads identifiers in NFKC form (PEP 3131): the expression's "\ufb01" is "fi"
+        name, num = unicodedata.normalize("NFKC", name.strip()), num.strip()
         if not sep or not name or not num:
             raise ExprError(f"cannot read {item!r}: give each variable as name=number, e.g. x=-2")
         if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__"):
@@ -204,33 +208,59 @@ def build(text: str, values: Mapping[str, float], *, unused: str = "error",
     return root, leaves
 
 
-def _evaluate(node: ast.AST, leaves: Mapping[str, Value], text: str, width: int) -> Any:
-    """Evaluate a checked tree (recursion depth = nesting depth, bounded by MAX_LENGTH)."""
-    out = _evaluate_node(node, leaves, text, width)
-    if isinstance(out, Value) and out.label is None:
-        seg = ast.get_source_segment(text, node)
-        if seg is not None and len(seg) <= width:
-            out.label = seg
-    return out
+def _evaluate(root: ast.AST, leaves: Mapping[str, Value], text: str, width: int) -> Any:
+    """Evaluate a checked tree bottom-up with an explicit stack (no recursion), so nesting
+    as deep as the length limit allows (``1+1+...+x``, ``x**x**...``, ``- - -x``) works.
+
+    Each node is visited twice: first its children are pushed, then (once their results are
+    on the ``done`` stack) the node combines them. Labels: a new Value gets its source text
+    when that is at most ``width`` characters."""
+    done: list[Any] = []
+    todo: list[tuple[ast.AST, bool]] = [(root, False)]
+    while todo:
+        node, ready = todo.pop()
+        if not ready:
+            todo.append((node, True))
+            todo.extend((c, False) for c in reversed(_children(node)))
+            continue
+        k = len(_children(node))
+        args = done[len(done) - k:] if k else []
+        del done[len(done) - k:]
+        out = _combine(node, args, leaves)
+        if isinstance(out, Value) and out.label is None:
+            seg = ast.get_source_segment(text, node)
+            if seg is not None and len(seg) <= width:
+                out.label = seg
+        done.append(out)
+    return done[0]
 
 
-def _evaluate_node(node: ast.AST, leaves: Mapping[str, Value], text: str, width: int) -> Any:
+def _children(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _combine(node: ast.AST, args: list[Any], leaves: Mapping[str, Value]) -> Any:
+    """One node's value from its children's values (``args``, in source order)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return float(node.value)
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
-        return _UNARY[type(node.op)](_evaluate(node.operand, leaves, text, width))
+        return _UNARY[type(node.op)](args[0])
     if isinstance(node, ast.BinOp):
-        a = _evaluate(node.left, leaves, text, width)
-        b = _evaluate(node.right, leaves, text, width)
+        a, b = args
         if not isinstance(a, Value) and not isinstance(b, Value):
             return _constant_op(node.op, a, b)
         return _BINOPS[type(node.op)](a, b)
     if isinstance(node, ast.Call):
         assert isinstance(node.func, ast.Name)
         fn = FUNCTIONS[node.func.id][1]
-        args = [_evaluate(a, leaves, text, width) for a in node.args]
         if not isinstance(args[0], Value):
             args[0] = Value(args[0])  # tanh(2): a constant leaf, still drawn
         return fn(*args)

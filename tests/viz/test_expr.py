@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+from autograd_core import topological_order
 from viz.expr import ExprError, build, names, parse, parse_assignments
 
 
@@ -89,3 +92,34 @@ def test_never_evaluates(monkeypatch) -> None:
     monkeypatch.setattr(builtins, "exec", no)
     f, _ = build("(x+y)*z", {"x": 1.0, "y": 2.0, "z": 3.0})
     assert f.data == 9.0
+
+
+@pytest.mark.parametrize("text, value, grad", [
+    ("+".join(["1"] * 989 + ["x"]), 990.0, 1.0),  # 1+1+...+x: 990 terms, nested 989 deep
+    ("+".join(["x"] * 661), 661.0, 661.0),  # x+x+...+x
+    ("**".join(["x"] * 600), 1.0, 1.0),  # x**x**...**x, right-nested; at x = 1 all ones
+    (" " + "-" * 1900 + "x", 1.0, 1.0),  # 1,900 unary minus signs: an even count
+    (" " + "-" * 1899 + "x", -1.0, -1.0),
+])
+def test_deep_expressions_evaluate_without_recursion(text: str, value: float,
+                                                     grad: float) -> None:
+    """Nesting as deep as the length limit allows builds the graph (no RecursionError)."""
+    assert len(text) <= 2000
+    root, leaves = build(text, {"x": 1.0})
+    root.backward()
+    assert root.data == value and leaves["x"].grad == grad
+
+
+def test_iterative_evaluation_keeps_values_and_labels() -> None:
+    root, leaves = build("tanh(x*w + b) - 2*(x + 1)", {"x": 0.5, "w": -1.5, "b": 0.25})
+    assert root.data == pytest.approx(math.tanh(0.5 * -1.5 + 0.25) - 3.0, abs=1e-15)
+    assert root.label is None  # its text is longer than label_width=12
+    labels = {v.label for v in topological_order(root)}
+    assert {"x*w", "x*w + b", "x + 1", "2*(x + 1)"} <= labels  # tanh(...) is 13 > 12
+
+
+def test_names_are_nfkc_normalised_as_python_does() -> None:
+    """Python's parser reads the identifier "\ufb01" (the fi ligature) as "fi" (PEP 3131)."""
+    assert parse_assignments(["\ufb01=1", "\uff58=2"]) == {"fi": 1.0, "x": 2.0}
+    root, leaves = build("fi*x", parse_assignments(["\ufb01=3", "x=2"]))
+    assert root.data == 6.0 and set(leaves) == {"fi", "x"}

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import html
 import importlib
+import time
 
 import pytest
 
 from tests.viz.helpers import chain_rule_example, needs_dot
 from viz.graph import draw_graph
-from viz.render import GraphvizNotFoundError, format_for, pipe, render, to_svg
+from viz.render import (
+    GraphvizNotFoundError,
+    RenderError,
+    RenderTimeoutError,
+    format_for,
+    pipe,
+    render,
+    to_svg,
+)
 
 render_mod = importlib.import_module("viz.render")  # the module (viz.render is also a function)
 
@@ -63,16 +72,53 @@ def test_missing_dot_names_program_and_install_command(tmp_path, monkeypatch) ->
 
 def test_missing_executable_during_pipe(monkeypatch) -> None:
     """Graphviz found by which() but failing to start still gives the friendly error."""
-    import graphviz
-
-    def boom(*args, **kwargs):
-        raise graphviz.ExecutableNotFound(["dot"])
-
-    monkeypatch.setattr(render_mod.shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(render_mod.shutil, "which", lambda name: "/nonexistent/bin/dot")
     g = draw_graph(chain_rule_example())
-    monkeypatch.setattr(type(g), "pipe", boom)
     with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
         pipe(g, "svg")
+
+
+def _fake_dot(tmp_path, monkeypatch, body: str) -> None:
+    script = tmp_path / "dot"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+    monkeypatch.setattr(render_mod.shutil, "which", lambda name: str(script))
+
+
+def test_every_dot_run_has_a_timeout(tmp_path, monkeypatch) -> None:
+    """A layout that never finishes is stopped, and the error says how to allow longer."""
+    _fake_dot(tmp_path, monkeypatch, "sleep 30")
+    g = draw_graph(chain_rule_example())
+    out = tmp_path / "out" / "f.svg"
+    t0 = time.monotonic()
+    with pytest.raises(RenderTimeoutError) as e:
+        render(g, out, timeout=0.3)
+    assert time.monotonic() - t0 < 10  # stopped, not waited for
+    assert "within 0.3 s" in str(e.value) and "timeout=SECONDS" in str(e.value)
+    assert not out.exists()
+    monkeypatch.setattr(render_mod, "DEFAULT_TIMEOUT", 0.2)  # the default applies to to_svg too
+    with pytest.raises(RenderTimeoutError, match="within 0.2 s"):
+        to_svg(g)
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        pipe(g, "svg", timeout=0)
+
+
+def test_time_budget_is_shared_by_several_runs(tmp_path, monkeypatch) -> None:
+    _fake_dot(tmp_path, monkeypatch, "sleep 0.4; printf '<svg></svg>'")
+    g = draw_graph(chain_rule_example())
+    done = 0
+    with pytest.raises(RenderTimeoutError) as e, \
+            render_mod.time_budget(1.0, "raise the budget"):
+        for _ in range(10):  # 10 x 0.4 s does not fit in 1 s
+            assert to_svg(g) == "<svg></svg>"
+            done += 1
+    assert done in (1, 2) and "within 1 s" in str(e.value) and "raise the budget" in str(e.value)
+
+
+def test_dot_failure_names_dots_message(tmp_path, monkeypatch) -> None:
+    _fake_dot(tmp_path, monkeypatch, "echo 'syntax error in line 1' >&2; exit 3")
+    with pytest.raises(RenderError, match="exit 3.*syntax error in line 1"):
+        pipe(draw_graph(chain_rule_example()), "png")
 
 
 def test_format_for() -> None:
