@@ -17,7 +17,8 @@ Adaptations (the helpers are in tests/peers/minitorch_shim.py, which says where 
   graph (with zero gradient). Here ``<`` and ``>`` compare ``.data`` and return a plain bool, like
   a 0-d tensor's truth value, so ``max``/``sorted`` work; ``==`` is identity (micrograd's), so
   Values live in sets and dicts. The gt2, lt2 and eq2 cases of test_two_args and
-  test_two_derivative read ``.data`` or call ``backward()`` on that result: strict xfails.
+  test_two_derivative read ``.data`` or call ``backward()`` on that bool: strict xfails that
+  must fail with that AttributeError (any other failure is a real one).
 """
 
 from collections.abc import Callable
@@ -48,11 +49,11 @@ def scalars(draw: DrawFn, min_value: float = -100000, max_value: float = 100000)
 small_scalars = scalars(min_value=-100, max_value=100)
 
 _COMPARISON = pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AttributeError,
     reason="by design (DESIGN.md 'Comparisons and truth'): < and > return a plain bool, not a "
     "differentiable 1.0/0.0 Value as minitorch's Scalar comparisons do")
 _IDENTITY = pytest.mark.xfail(
-    strict=True,
+    strict=True, raises=AttributeError,
     reason="by design (DESIGN.md 'Comparisons and truth'): == is identity (micrograd's, so "
     "Values live in sets and dicts), not minitorch's data-equality Scalar")
 _MARKS = {"gt2": _COMPARISON, "lt2": _COMPARISON, "eq2": _IDENTITY}
