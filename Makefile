@@ -1,18 +1,27 @@
-# Shortcuts; each target sets up what it needs first.
-.PHONY: demo test lab bench clean
+# Shortcuts; each target sets up what it needs first. `make help` lists them.
+.PHONY: demo test lab site bench clean help
 
 demo:        ## the main job: chain rule, XOR, pictures in ./output
 	bash scripts/main.sh
 
-test:        ## lint, types and the whole test suite (notebooks included)
+test:        ## lint, types and the whole test suite (notebooks and browser tests included)
 	bash scripts/test.sh
 
-lab:         ## JupyterLab on the notebooks folder
-	EXTRAS=notebooks bash scripts/setup.sh && .venv/bin/jupyter lab notebooks
+lab:         ## JupyterLab on the notebooks folder (no browser opened: open the URL it prints)
+	EXTRAS=notebooks bash scripts/setup.sh
+	@echo "JupyterLab starts below; open the http://127.0.0.1:8888/lab?token=... URL it prints."
+	.venv/bin/jupyter lab notebooks --no-browser --ip=127.0.0.1 \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+site:        ## the course site in ./site (lessons, step-throughs, playground, API); open site/index.html
+	EXTRAS=site bash scripts/setup.sh && .venv/bin/python scripts/build_site.py
 
 bench:       ## every benchmark table (a few minutes)
 	EXTRAS=test,bench WITH_TORCH=1 bash scripts/setup.sh \
 	  && for b in benchmarks/bench_*.py; do .venv/bin/python $$b; done
 
-clean:
-	rm -rf .venv output .pytest_cache .mypy_cache .ruff_cache build autograd_core/*.so
+clean:       ## remove the environment, outputs, the site and caches
+	rm -rf .venv output site .pytest_cache .mypy_cache .ruff_cache build autograd_core/*.so
+
+help:        ## this list
+	@grep -E '^[a-z]+: +## ' Makefile | sed -E 's/^([a-z]+): +## /  make \1\t/' | expand -t 16

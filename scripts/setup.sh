@@ -63,3 +63,18 @@ if ! command -v dot >/dev/null 2>&1; then
   say "  macOS: brew install graphviz    conda: conda install -c conda-forge graphviz"
   say "  Windows: winget install graphviz (then add its bin folder to PATH)"
 fi
+
+# The browser tests drive Debian's headless Chromium through its chromedriver (Selenium). They
+# are skipped, saying why, where neither can be installed.
+case ",$EXTRAS," in *,test,*)
+  if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      say "installing Chromium for the browser tests (apt-get install chromium chromium-driver)"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null \
+        || say "apt-get could not install chromium; the browser tests will be skipped"
+    else
+      say "the browser tests need Chromium and its driver; they will be skipped. To run them:"
+      say "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver"
+    fi
+  fi ;;
+esac

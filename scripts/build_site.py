@@ -1,0 +1,619 @@
+"""Build the course site into ``site/``: lessons, step-throughs, pictures, playground, API.
+
+    python scripts/build_site.py            # or: make site;  then open site/index.html
+    python scripts/build_site.py --grid tiny --lessons 01 --out /tmp/site   # a quick one
+
+What it makes (every file the pages need is inside ``site/``: it works opened as files, from
+a USB stick or an intranet, with the network blocked):
+
+* ``lessons/NN_name.html`` - every ``notebooks/[0-9][0-9]_*.ipynb`` rendered with its committed
+  outputs by nbconvert (the Jupyter project's own converter, with the lab template: the pages
+  look like JupyterLab, the saved widget state drives the step sliders, and nothing else is
+  needed to read a lesson); maths typeset by MathJax and widgets by the Jupyter widgets HTML
+  manager, both bundled from pinned npm packages (integrity-checked) instead of nbconvert's
+  CDN links;
+* ``steps/*.html`` - self-contained backward step-throughs (:func:`viz.save_html`);
+* ``pictures/`` - the README's pictures, regenerated (:mod:`viz.examples`), on one page;
+* ``playground/`` - decision boundaries and losses of a grid of small networks trained here,
+  at build time, with ``nn.fit(compiled=True)``, replayed on a canvas;
+* ``api/`` - the API reference from the docstrings (pdoc);
+* ``index.html`` - links to all of it.
+
+``--grid tiny`` (or ``SITE_GRID=tiny``) trains 2 runs instead of the full grid, for tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "docs" / "site_template"
+CACHE = ROOT / "build" / "site-vendor"
+sys.path.insert(0, str(ROOT))
+
+TITLE = "autograd-core: backprop, one node at a time"
+
+
+@dataclass(frozen=True)
+class NpmAsset:
+    """Files taken from a pinned npm package (checked against the registry's integrity)."""
+
+    name: str
+    version: str
+    integrity: str
+    files: dict[str, str]  # path in the tarball (a trailing / copies a folder) -> path in vendor/
+    skip: tuple[str, ...] = ()  # name endings left out of copied folders
+
+
+VENDOR = (
+    NpmAsset("requirejs", "2.3.7",
+             "sha512-DouTG8T1WanGok6Qjg2SXuCMzszOo0eHeH9hDZ5Y4x8Je+9JB38HdTLT4/VA8OaUhBa0JPVHJ0pyB"
+             "kM1z+pDsw==",
+             {"package/require.js": "require.js"}),
+    NpmAsset("mathjax", "3.2.2",
+             "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+"
+             "geW0OhGw==",
+             {"package/es5/tex-svg-full.js": "mathjax/tex-svg-full.js"}),
+    NpmAsset("@jupyter-widgets/html-manager", "1.0.15",
+             "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1y"
+             "p47bCrJ3CQA==",
+             {"package/dist/": "widgets/"},
+             # woff/woff2 fonts only: every browser that runs the widgets reads those
+             skip=(".map", "/embed.js", "libembed-amd.js", ".LICENSE.txt", ".eot", ".ttf",
+                   ".svg")),
+)
+
+
+def log(msg: str) -> None:
+    print(f"[site] {msg}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# vendored JavaScript: npm pack (the registry's tarball, no dependencies), checked, cached
+# ---------------------------------------------------------------------------------------------
+
+def _tarball(asset: NpmAsset) -> Path:
+    """The package's tarball in build/site-vendor, fetched with ``npm pack`` when missing."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    fname = asset.name.lstrip("@").replace("/", "-") + f"-{asset.version}.tgz"
+    path = CACHE / fname
+    if not path.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit(
+                "building the site needs npm to fetch MathJax, require.js and the Jupyter "
+                "widgets HTML manager (once; they are cached in build/site-vendor). Install "
+                "Node.js with npm (Debian/Ubuntu: sudo apt-get install npm), then run again.")
+        log(f"npm pack {asset.name}@{asset.version}")
+        subprocess.run([npm, "pack", f"{asset.name}@{asset.version}", "--silent",
+                        "--pack-destination", str(CACHE)], check=True, cwd=CACHE,
+                       stdout=subprocess.DEVNULL)
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
+    if digest != asset.integrity:
+        path.unlink()
+        raise SystemExit(f"{fname}: integrity {digest} differs from the pinned {asset.integrity};"
+                         " the download was removed, run again (or update the pin on purpose)")
+    return path
+
+
+def vendor(static: Path) -> None:
+    """Copy the pinned npm files into ``static/vendor``."""
+    out = static / "vendor"
+    for asset in VENDOR:
+        with tarfile.open(_tarball(asset)) as tar:
+            members = tar.getmembers()
+            for src, dst in asset.files.items():
+                chosen = [m for m in members if m.isfile() and (
+                    m.name == src or (src.endswith("/") and m.name.startswith(src)
+                                      and not m.name.endswith(asset.skip)))]
+                if not chosen:
+                    raise SystemExit(f"{asset.name}@{asset.version} has no {src}")
+                for m in chosen:
+                    target = out / (dst + m.name[len(src):] if src.endswith("/") else dst)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    data = tar.extractfile(m)
+                    assert data is not None
+                    target.write_bytes(data.read())
+
+
+# ---------------------------------------------------------------------------------------------
+# navigation shared by every page
+# ---------------------------------------------------------------------------------------------
+
+def nav(root: str, here: str = "") -> str:
+    """The navigation bar; ``root`` is the relative path to the site's top ('' or '../')."""
+    items = [("index.html", "Course"), ("lessons/index.html", "Lessons"),
+             ("steps/index.html", "Step-throughs"), ("playground/index.html", "Playground"),
+             ("pictures/index.html", "Pictures"), ("api/index.html", "API reference")]
+    return "".join(
+        f'<span class="here">{label}</span>' if href == here else
+        f'<a href="{root}{href}">{label}</a>' for href, label in items)
+
+
+def page(title: str, body: str, root: str, here: str) -> str:
+    """A plain site page (index, lists, gallery) around ``body``."""
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n"
+            f'<link rel="stylesheet" href="{root}_static/site.css"></head>\n'
+            f'<body class="site"><nav class="site-nav">{nav(root, here)}</nav>\n'
+            f"<main>\n{body}\n</main></body></html>\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# lessons
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Lesson:
+    stem: str  #: 01_chain_rule
+    title: str  #: the first markdown heading
+    summary: str  #: its first paragraph, plain text
+
+
+def lesson_files(pattern: str | None = None) -> list[Path]:
+    """notebooks/[0-9][0-9]_*.ipynb, optionally only those whose name starts with ``pattern``."""
+    files = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if pattern:
+        keep = tuple(p.strip() for p in pattern.split(","))
+        files = [f for f in files if f.name.startswith(keep)]
+    return files
+
+
+def _plain(markdown: str) -> str:
+    text = re.sub(r"\$+([^$]*)\$+", r"\1", markdown)
+    text = re.sub(r"[*_`#>\[\]]", "", text)
+    text = re.sub(r"\(https?://[^)]*\)", "", text)
+    return " ".join(text.split())
+
+
+def describe_lesson(nb: Any, stem: str) -> Lesson:
+    title, summary = stem, ""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.strip().splitlines()
+        if lines and lines[0].startswith("#"):
+            title = lines[0].lstrip("#").strip()
+            rest = "\n".join(lines[1:]).strip().split("\n\n")[0]
+            summary = _plain(rest)
+            break
+    if len(summary) > 260:
+        summary = summary[:257].rsplit(" ", 1)[0] + "..."
+    return Lesson(stem, title, summary)
+
+
+def render_lessons(files: Sequence[Path], out: Path) -> list[Lesson]:
+    """Each notebook as lessons/NN_name.html, with its committed outputs (nothing is run)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATE / "nbconvert")]
+    c.HTMLExporter.template_name = "course"
+    c.HTMLExporter.require_js_url = "../_static/vendor/require.js"
+    c.HTMLExporter.widget_renderer_url = "../_static/vendor/widgets/embed-amd.js"
+    c.HTMLExporter.mathjax_url = "../_static/vendor/mathjax/tex-svg-full.js"
+    c.HTMLExporter.jquery_url = ""
+    c.HTMLExporter.mermaid_js_url = ""
+    c.HTMLExporter.mermaid_layout_elk_js_url = ""
+    exporter = HTMLExporter(config=c)
+    stems = {f.stem for f in files}
+    lessons = []
+    (out / "lessons").mkdir(parents=True, exist_ok=True)
+    for f in files:
+        nb = nbformat.read(f, as_version=4)
+        nb.cells = [c for c in nb.cells if c.source.strip() or c.get("outputs")]
+        lesson = describe_lesson(nb, f.stem)
+        body, _ = exporter.from_notebook_node(nb, resources={
+            "site_root": "../", "nav": nav("../", "lessons/index.html"),
+            "metadata": {"name": lesson.title}})
+        # links between lessons point at the rendered pages
+        body = re.sub(r'href="(?:\./)?([0-9][0-9]_[A-Za-z0-9_]+)\.(?:ipynb|py)(#[^"]*)?"',
+                      lambda m: (f'href="{m.group(1)}.html{m.group(2) or ""}"'
+                                 if m.group(1) in stems else m.group(0)), body)
+        (out / "lessons" / f"{f.stem}.html").write_text(body, encoding="utf-8")
+        lessons.append(lesson)
+        log(f"lesson {f.name}: {len(body) // 1024} KB")
+    items = "\n".join(f'<li><a href="{x.stem}.html">{html.escape(x.title)}</a>'
+                      f'<div class="muted">{html.escape(x.summary)}</div></li>' for x in lessons)
+    (out / "lessons" / "index.html").write_text(page(
+        "Lessons", f"<h1>Lessons</h1>\n<ol class=\"lessons\">\n{items}\n</ol>", "../",
+        "lessons/index.html"), encoding="utf-8")
+    return lessons
+
+
+# ---------------------------------------------------------------------------------------------
+# step-throughs and pictures
+# ---------------------------------------------------------------------------------------------
+
+def step_examples() -> list[tuple[str, str, str, Callable[[], Any]]]:
+    """(file stem, title, what it shows, function building the Value) of each step-through."""
+    from autograd_core import Value
+
+    def chain() -> Value:
+        from viz.examples import chain_rule_example
+
+        return chain_rule_example()
+
+    def micrograd() -> Value:
+        a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
+        e = a * b
+        e.label = "e"
+        d = e + c
+        d.label = "d"
+        out = d * f
+        out.label = "L"
+        return out
+
+    def neuron() -> Value:
+        x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+        w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+        b = Value(6.8813735870195432, "b")
+        n = x1 * w1 + x2 * w2 + b
+        n.label = "n"
+        o = n.tanh()
+        o.label = "o"
+        return o
+
+    def reuse() -> Value:
+        a = Value(3.0, "a")
+        b = Value(-2.0, "b")
+        d = a * b
+        d.label = "d"
+        e = a + b
+        e.label = "e"
+        f = d * e
+        f.label = "f"
+        return f
+
+    return [
+        ("chain_rule", "f = (x + y) z", "the lectures' first example: an add gate copies the "
+         "upstream gradient to both inputs, a multiply gate swaps its inputs", chain),
+        ("expression", "L = (a b + c) f", "a longer chain: every gradient is the product of "
+         "the local gradients along the path to L", micrograd),
+        ("neuron", "o = tanh(x1 w1 + x2 w2 + b)", "one neuron: tanh's local gradient "
+         "1 - o^2 scales everything before it", neuron),
+        ("reuse", "f = (a b)(a + b)", "a and b are used twice: their gradients are the sums "
+         "of what each edge sends", reuse),
+    ]
+
+
+def build_steps(out: Path) -> list[tuple[str, str, str]]:
+    from viz.steps import save_html
+
+    (out / "steps").mkdir(parents=True, exist_ok=True)
+    made = []
+    for stem, title, what, make in step_examples():
+        save_html(make(), out / "steps" / f"{stem}.html", title=f"backward, step by step: {title}")
+        made.append((stem, title, what))
+    items = "\n".join(f'<li><a href="{s}.html">{html.escape(t)}</a> '
+                      f'<span class="muted">{html.escape(w)}</span></li>' for s, t, w in made)
+    body = ("<h1>Backward, step by step</h1>\n<p class=\"lead\">Each page replays the backward "
+            "pass one node at a time: the node being processed is outlined in red, and each of "
+            "its input edges shows <b>local</b> &times; <b>upstream</b> = what it <b>sends</b>. "
+            "Use the buttons, the slider, the arrow keys, or play. Made with "
+            "<code>viz.save_html(value, path)</code>.</p>\n"
+            f'<ul class="cards">\n{items}\n</ul>')
+    (out / "steps" / "index.html").write_text(page("Step-throughs", body, "../",
+                                                   "steps/index.html"), encoding="utf-8")
+    log(f"{len(made)} step-through pages")
+    return made
+
+
+def build_pictures(out: Path) -> None:
+    from viz import examples
+
+    pics = out / "pictures"
+    pics.mkdir(parents=True, exist_ok=True)
+    entries = [
+        ("chain_rule_graph.svg", examples.chain_rule_graph,
+         "f = (x + y) z after backward: on each edge local x upstream = what it sends"),
+        ("backward_steps.gif", examples.backward_steps_gif,
+         "the same graph, one backward step per frame"),
+        ("activations.png", examples.activations_png,
+         "activations next to their derivatives, computed by the engine"),
+    ]
+    made = []
+    for name, fn, caption in entries:
+        fn(pics / name)
+        made.append((name, caption))
+    try:
+        model, X, y, _ = examples.trained_moons_model(epochs=60)
+        from viz.network import draw_network
+        from viz.render import render
+
+        render(draw_network(model), pics / "network.svg")
+        examples.decision_boundary_png(pics / "decision_boundary.png", model, X, y)
+        made += [("network.svg", "an MLP(2, [16, 16, 1]) trained on two moons, drawn like "
+                  "TensorFlow Playground"),
+                 ("decision_boundary.png", "its decision boundary")]
+    except Exception as e:  # noqa: BLE001 - the gallery still has the others
+        log(f"pictures: the trained-network pictures were skipped ({e})")
+    figures = "\n".join(f'<figure><img src="{n}" alt="{html.escape(c)}" loading="lazy">'
+                        f"<figcaption>{html.escape(c)} (<code>{n}</code>)</figcaption></figure>"
+                        for n, c in made)
+    (pics / "index.html").write_text(page("Pictures", "<h1>Pictures</h1>\n<p class=\"lead\">"
+                                          "Made by <code>python -m viz.examples</code>.</p>\n"
+                                          + figures, "../", "pictures/index.html"),
+                                     encoding="utf-8")
+    log(f"{len(made)} pictures")
+
+
+# ---------------------------------------------------------------------------------------------
+# playground: a grid of runs trained now, recorded compactly
+# ---------------------------------------------------------------------------------------------
+
+GRIDS: dict[str, dict[str, Any]] = {
+    "full": {"datasets": ["xor", "circles", "moons", "spirals"],
+             "activations": ["tanh", "relu", "sigmoid"], "lrs": [0.03, 0.1, 0.3],
+             "archs": [[4], [8], [8, 8]], "regs": [0.0, 0.001], "epochs": 300, "every": 10},
+    "tiny": {"datasets": ["circles"], "activations": ["tanh"], "lrs": [0.1],
+             "archs": [[4]], "regs": [0.0, 0.001], "epochs": 40, "every": 10},
+}
+RES = 32  # the decision boundary's grid: RES x RES probabilities, one byte each
+EXTENT = 1.6  # the plane shown: [-EXTENT, EXTENT]^2
+
+
+def playground_data(name: str, n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A data set of the Playground, scaled into about [-1.3, 1.3]^2, labels 0/1."""
+    import nn
+
+    rng = np.random.default_rng(seed)
+    if name == "xor":  # the Playground's XOR: four quadrants, the label is the sign of x*y
+        X = rng.uniform(-1.2, 1.2, (n, 2))
+        X += np.sign(X) * 0.08  # a small gap along the axes
+        y = (X[:, 0] * X[:, 1] < 0).astype(float)
+    elif name == "circles":
+        X, y = nn.data.circles(n, noise=0.08, factor=0.5, seed=seed)
+        X = X * 1.2
+    elif name == "moons":
+        X, y = nn.data.moons(n, noise=0.12, seed=seed)
+        X = (X - np.array([0.5, 0.25])) * 1.05
+    elif name == "spirals":
+        X, y = nn.data.spirals(n, arms=2, noise=0.15, seed=seed)
+        X, y = X * 1.3, y.astype(float)
+    else:
+        raise ValueError(f"unknown playground data set {name!r}")
+    return X, y.astype(float)
+
+
+def _points(X: np.ndarray, y: np.ndarray) -> list[list[float]]:
+    return [[round(float(a), 3), round(float(b), 3), int(c)] for (a, b), c in zip(X, y)]
+
+
+def train_run(X: np.ndarray, y: np.ndarray, activation: str, lr: float, arch: list[int],
+              l2: float, epochs: int, every: int, grid: np.ndarray) -> dict[str, Any]:
+    """Train one network with the compiled engine; record, every ``every`` epochs, its
+    probability of class 1 on ``grid`` (uint8) and the train/test losses."""
+    import nn
+    from autograd_core import compile as compile_program
+
+    half = len(X) // 2
+    Xtr, ytr, Xte, yte = X[:half], y[:half], X[half:], y[half:]
+    model = nn.MLP(2, [*arch, 1], activation=activation, init="xavier", seed=1)
+    forward = compile_program(model, 2)
+
+    def losses() -> tuple[float, float]:
+        out = []
+        for Xs, ys in ((Xtr, ytr), (Xte, yte)):
+            z = np.asarray(forward.forward(Xs), dtype=float).reshape(-1)
+            out.append(float(np.mean(np.logaddexp(0.0, z) - ys * z)))  # bce with logits
+        return out[0], out[1]
+
+    def snapshot() -> bytes:
+        z = np.asarray(forward.forward(grid), dtype=float).reshape(-1)
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
+        return np.round(p * 255).astype(np.uint8).tobytes()
+
+    frames = [snapshot()]
+    tr, te = losses()
+    train_loss, test_loss = [tr], [te]
+
+    def record(epoch: int, logs: dict[str, float]) -> None:
+        if (epoch + 1) % every == 0:
+            frames.append(snapshot())
+            train_loss.append(float(logs["loss"]))
+            test_loss.append(float(logs["val_loss"]))
+
+    nn.fit(model, Xtr, ytr, loss="bce_with_logits", optimizer="sgd", lr=lr, epochs=epochs,
+           batch_size=10, validation=(Xte, yte), l2=l2, seed=0, progress=False, compiled=True,
+           callbacks=[record])
+
+    def rounded(v: float) -> float:
+        return round(v, 4) if np.isfinite(v) else 99.0
+
+    return {"p": base64.b64encode(b"".join(frames)).decode("ascii"),
+            "train": [rounded(v) for v in train_loss], "test": [rounded(v) for v in test_loss]}
+
+
+def build_playground(out: Path, grid_name: str) -> dict[str, Any]:
+    spec = GRIDS[grid_name]
+    pg = out / "playground"
+    pg.mkdir(parents=True, exist_ok=True)
+    for f in ("index.html", "playground.js"):
+        shutil.copy(TEMPLATE / "playground" / f, pg / f)
+    axis = np.linspace(-EXTENT, EXTENT, RES)
+    grid = np.array([[a, b] for b in axis for a in axis])  # row r = y index (bottom first)
+    t0 = time.perf_counter()
+    datasets, runs = {}, {}
+    arch_names = ["-".join(map(str, a)) for a in spec["archs"]]
+    reg_names = ["none" if r == 0 else f"l2={r:g}" for r in spec["regs"]]
+    for ds in spec["datasets"]:
+        X, y = playground_data(ds)
+        half = len(X) // 2
+        datasets[ds] = {"train": _points(X[:half], y[:half]), "test": _points(X[half:], y[half:])}
+        for act in spec["activations"]:
+            for lr in spec["lrs"]:
+                for arch, arch_name in zip(spec["archs"], arch_names):
+                    for reg, reg_name in zip(spec["regs"], reg_names):
+                        key = "|".join([ds, act, f"{lr:g}", arch_name, reg_name])
+                        runs[key] = train_run(X, y, act, lr, arch, reg, spec["epochs"],
+                                              spec["every"], grid)
+        log(f"playground {ds}: {len(runs)} runs so far, {time.perf_counter() - t0:.0f} s")
+    seconds = time.perf_counter() - t0
+    epochs = list(range(0, spec["epochs"] + 1, spec["every"]))
+    command = "make site  (python scripts/build_site.py" + (
+        f" --grid {grid_name})" if grid_name != "full" else ")")
+    provenance = (
+        f"Every run on this page was computed by autograd-core when the site was built, with "
+        f"the command `{command}`: nn.MLP(2, [hidden..., 1], init='xavier', seed=1) trained "
+        f"by nn.fit(..., loss='bce_with_logits', optimizer='sgd', batch_size=10, "
+        f"compiled=True) for {spec['epochs']} epochs on half of 200 points (the other half is "
+        f"the test set), L2 penalty as chosen. Every {spec['every']} epochs the build recorded "
+        f"the network's probability on a {RES} x {RES} grid (one byte each) with "
+        f"autograd_core.compile(model, 2).forward, and the two losses. {len(runs)} runs took "
+        f"{seconds:.0f} s on the build machine. Nothing is computed in your browser except "
+        "the colours.")
+    meta = {"datasets": spec["datasets"], "activations": spec["activations"],
+            "lrs": [f"{v:g}" for v in spec["lrs"]], "archs": arch_names, "regs": reg_names,
+            "epochs": epochs, "grid": {"res": RES, "xmin": -EXTENT, "xmax": EXTENT,
+                                       "ymin": -EXTENT, "ymax": EXTENT},
+            "provenance": provenance, "nav": nav("../", "playground/index.html"),
+            "seconds": round(seconds, 1)}
+    text = json.dumps({"meta": meta, "datasets": datasets, "runs": runs}, separators=(",", ":"))
+    (pg / "runs.js").write_text("window.PLAYGROUND = " + text + ";\n", encoding="utf-8")
+    log(f"playground: {len(runs)} runs in {seconds:.0f} s, runs.js "
+        f"{(pg / 'runs.js').stat().st_size / 1e6:.1f} MB")
+    return meta
+
+
+# ---------------------------------------------------------------------------------------------
+# API reference and the index
+# ---------------------------------------------------------------------------------------------
+
+def build_api(out: Path) -> None:
+    """pdoc's pages for autograd_core, nn and viz (pdoc inlines its CSS and search script)."""
+    import pkgutil
+
+    api = out / "api"
+    env = dict(os.environ, MPLBACKEND="Agg")
+    modules = []
+    for package in ("autograd_core", "nn", "viz"):
+        modules.append(package)
+        path = [str(ROOT / package)]
+        modules += [m.name for m in pkgutil.walk_packages(path, package + ".")
+                    if not m.name.split(".")[-1].startswith("_")]
+    done = subprocess.run([sys.executable, "-m", "pdoc", "--no-math", "--no-mermaid",
+                           "--no-include-undocumented", "--no-show-source", "-o", str(api),
+                           *modules],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"pdoc failed:\n{done.stderr}")
+    log(f"API reference: {sum(1 for _ in api.rglob('*.html'))} pages")
+
+
+def build_index(out: Path, lessons: Iterable[Lesson], steps: list[tuple[str, str, str]],
+                playground: dict[str, Any]) -> None:
+    lesson_items = "\n".join(
+        f'<li><a href="lessons/{x.stem}.html">{html.escape(x.title)}</a>'
+        f'<div class="muted">{html.escape(x.summary)}</div></li>' for x in lessons)
+    step_items = "\n".join(f'<li><a href="steps/{s}.html">{html.escape(t)}</a> '
+                           f'<span class="muted">{html.escape(w)}</span></li>'
+                           for s, t, w in steps)
+    n_runs = (len(playground["datasets"]) * len(playground["activations"])
+              * len(playground["lrs"]) * len(playground["archs"]) * len(playground["regs"]))
+    body = f"""<h1>{html.escape(TITLE)}</h1>
+<p class="lead">A course on backpropagation with a small autodiff engine you can read in an
+afternoon. Everything here works in a browser with no install, no kernel and no network: the
+lessons show their saved outputs, the step-throughs and the playground run on their own.</p>
+<h2>Lessons</h2>
+<ol class="lessons">
+{lesson_items}
+</ol>
+<p class="muted">To run and change the lessons: <code>make lab</code> in a clone of the project
+(JupyterLab on the notebooks folder).</p>
+<h2>Backward, step by step</h2>
+<ul class="cards">
+{step_items}
+</ul>
+<h2>Playground</h2>
+<p><a href="playground/index.html">Decision boundaries of {n_runs} small networks</a> (data sets
+{", ".join(playground["datasets"])}; activations {", ".join(playground["activations"])}),
+trained by autograd-core when this site was built; scrub or play through the epochs.</p>
+<h2>More</h2>
+<ul class="cards">
+<li><a href="pictures/index.html">Pictures</a> <span class="muted">graphs, activations,
+a trained network</span></li>
+<li><a href="api/index.html">API reference</a> <span class="muted">autograd_core, nn, viz,
+from their docstrings</span></li>
+</ul>
+<p class="muted">Built by <code>make site</code> (<code>python scripts/build_site.py</code>)
+on {time.strftime("%Y-%m-%d")}.</p>"""
+    (out / "index.html").write_text(page(TITLE, body, "", "index.html"), encoding="utf-8")
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def build(out: Path, grid: str = "full", lessons: str | None = None, api: bool = True,
+          pictures: bool = True) -> dict[str, Any]:
+    """Build the whole site into ``out`` (replaced) and return what was made and how long."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    t0 = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent if out.parent.exists() else None))
+    try:
+        static = tmp / "_static"
+        static.mkdir(parents=True)
+        shutil.copy(TEMPLATE / "site.css", static / "site.css")
+        vendor(static)
+        files = lesson_files(lessons)
+        made_lessons = render_lessons(files, tmp)
+        steps = build_steps(tmp)
+        if pictures:
+            build_pictures(tmp)
+        meta = build_playground(tmp, grid)
+        if api:
+            build_api(tmp)
+        build_index(tmp, made_lessons, steps, meta)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - t0
+    size = folder_size(out)
+    log(f"built {out} in {seconds:.0f} s: {size / 1e6:.1f} MB, {len(made_lessons)} lessons")
+    return {"seconds": seconds, "bytes": size, "lessons": [x.stem for x in made_lessons]}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (replaced)")
+    ap.add_argument("--grid", choices=sorted(GRIDS), default=os.environ.get("SITE_GRID", "full"),
+                    help="the playground's training grid (tiny: 2 runs, for tests)")
+    ap.add_argument("--lessons", default=None,
+                    help="only lessons whose file name starts with one of these (comma-separated)")
+    ap.add_argument("--no-api", action="store_true", help="skip the API reference")
+    ap.add_argument("--no-pictures", action="store_true", help="skip the picture gallery")
+    args = ap.parse_args(argv)
+    info = build(args.out.resolve(), args.grid, args.lessons, not args.no_api,
+                 not args.no_pictures)
+    print(f"site: {args.out}/index.html  ({info['bytes'] / 1e6:.1f} MB, built in "
+          f"{info['seconds']:.0f} s; open it in a browser, no server needed)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
