@@ -158,6 +158,28 @@ def _cat(parts: tuple[np.ndarray, ...]) -> np.ndarray:
     return np.concatenate([np.broadcast_to(p, np.shape(p)[:1] + tail) for p in parts])
 
 
+class _Probe:
+    """A stand-in for one input, to see whether an n-ary rule's local gradients are numbers."""
+
+
+class _NoMath:
+    def __getattr__(self, name: str) -> Any:
+        raise NotSymbolic(name)
+
+
+def _constant_locals(rule: Rule, n: int, k: Any) -> list[float] | None:
+    """The local gradients of an n-ary rule when they are plain numbers whatever the inputs
+    (the sum rule's ones), read off the table by calling ``rule.local`` on probes; else None."""
+    try:
+        res = tuple(rule.local(_NoMath(), tuple(_Probe() for _ in range(n)), _Probe(), k))
+    except Exception:
+        return None
+    if len(res) != n or not all(isinstance(r, (int, float)) and not isinstance(r, bool)
+                                for r in res):
+        return None
+    return [float(r) for r in res]
+
+
 def _local(locs: Any, ndim: int) -> np.ndarray:
     """An n-ary rule's local gradients (a tuple, one per input: arrays or numbers) stacked on a
     leading axis, with ``ndim`` dimensions so that ``L * upstream`` broadcasts."""
@@ -198,6 +220,16 @@ def _runs(refs: list[tuple[Any, ...]]) -> list[tuple[str, list[int], int, int]]:
 
 def _contiguous(rows: list[int]) -> bool:
     return all(b == a + 1 for a, b in zip(rows, rows[1:]))
+
+
+def _slice(rows: list[int]) -> str | None:
+    """rows as slice syntax ("4:8", "2:50:3") when they are equally spaced and increasing."""
+    if len(rows) == 1:
+        return f"{rows[0]}:{rows[0] + 1}"
+    step = rows[1] - rows[0]
+    if step < 1 or any(b - a != step for a, b in zip(rows, rows[1:])):
+        return None
+    return f"{rows[0]}:{rows[-1] + 1}" + (f":{step}" if step > 1 else "")
 
 
 class Code:
@@ -358,15 +390,29 @@ class Code:
         size = self.size[name]
         if rows == list(range(size)):
             return name
-        if _contiguous(rows):
-            return f"{name}[{rows[0]}:{rows[-1] + 1}]"
+        sl = _slice(rows)
+        if sl is not None:
+            return f"{name}[{sl}]"
         return f"{name}[{self.const_array(np.array(rows, dtype=np.intp))}]"
 
     def s_rows(self, rows: list[int], col: bool) -> str:
         tail = ", None" if col else ""
-        if _contiguous(rows):
-            return f"s[{rows[0]}:{rows[-1] + 1}{tail}]"
+        sl = _slice(rows)
+        if sl is not None:
+            return f"s[{sl}{tail}]"
         return f"s[{self.const_array(np.array(rows, dtype=np.intp))}{tail}]"
+
+    def matrix(self, table: np.ndarray, hint: str) -> str:
+        """Rows of s forming a (g, h) matrix: a view of s when they are laid out row by row
+        (each row consecutive, rows equally spaced: a layer's weights), else an index array."""
+        g, h = table.shape
+        a = int(table[0, 0])
+        r = int(table[1, 0] - table[0, 0]) if g > 1 else h
+        if (np.array_equal(table, a + r * np.arange(g)[:, None] + np.arange(h)[None, :])
+                and r >= h and a + g * r <= self.sch.n_shared):
+            view = f"s[{a}:{a + g * r}].reshape({g}, {r})"
+            return view if r == h else f"{view}[:, :{h}]"
+        return f"s[{self.const_array(table, hint)}]"
 
     def operand(self, xs: list[Any], batched_group: bool) -> _Operand:
         """One input slot of an elementwise group (xs: the slot's input for each member)."""
@@ -420,8 +466,8 @@ class Code:
         if len(set(rows)) < len(rows):
             ix = self.const_array(np.array(rows, dtype=np.intp))
             self.bwd.append((None, f"np.add.at({d}, {ix}, {C})", ATOM, ""))
-        elif _contiguous(rows):
-            self.bwd.append((None, f"{d}[{rows[0]}:{rows[-1] + 1}] += {C}", ATOM, ""))
+        elif _slice(rows) is not None:
+            self.bwd.append((None, f"{d}[{_slice(rows)}] += {C}", ATOM, ""))
         else:
             ix = self.const_array(np.array(rows, dtype=np.intp))
             self.bwd.append((None, f"{d}[{ix}] += {C}", ATOM, ""))
@@ -433,8 +479,8 @@ class Code:
             self.bwd.append((None, f"np.add.at(gs, {ix}, {C})", ATOM, ""))
         elif len(rows) == 1 and C.endswith(".sum()"):
             self.bwd.append((None, f"gs[{rows[0]}] += {C}", ATOM, ""))
-        elif _contiguous(rows):
-            self.bwd.append((None, f"gs[{rows[0]}:{rows[-1] + 1}] += {C}", ATOM, ""))
+        elif _slice(rows) is not None:
+            self.bwd.append((None, f"gs[{_slice(rows)}] += {C}", ATOM, ""))
         else:
             ix = self.const_array(np.array(rows, dtype=np.intp))
             self.bwd.append((None, f"gs[{ix}] += {C}", ATOM, ""))
@@ -615,10 +661,10 @@ class Code:
         stem = self._stem([x.label if isinstance(x, Node) else None for x in wnodes])
         W = self.fresh(stem or f"W{L}")
         self.keep.add(W)
-        ix = self.const_array(wrows, hint=f"{W}_idx")
+        wexpr = self.matrix(wrows, f"{W}_idx")
         g = len(members)
-        self.fwd.append((W, f"s[{ix}]", ATOM, f"the weights of layer {L}: {g} x {h}, a row per "
-                                              "neuron"))
+        self.fwd.append((W, wexpr, ATOM, f"the weights of layer {L}: {g} x {h}, a row per "
+                                         "neuron"))
         self.fwd.append((grp.name, f"{W} @ {X}", 12,
                          "dot: d(w.x)/dw_i = x_i, d(w.x)/dx_i = w_i"))
         grp.note = "; one matrix product W @ X"
@@ -632,10 +678,12 @@ class Code:
                 dW = "d" + W
                 self.bwd.append((dW, f"{dZ} @ {X}.T", 12, ""))
                 rows = wrows.reshape(-1).tolist()
+                gW = "g" + wexpr + ("[:]" if wexpr.endswith(")") else "")
                 if len(set(rows)) < len(rows):
-                    self.bwd.append((None, f"np.add.at(gs, {ix}, {dW})", ATOM, ""))
+                    gW = f"np.add.at(gs, {wexpr[2:-1]}, {dW})"
+                    self.bwd.append((None, gW, ATOM, ""))
                 else:
-                    self.bwd.append((None, f"gs[{ix}] += {dW}", ATOM, ""))
+                    self.bwd.append((None, f"{gW} += {dW}", ATOM, ""))
             if xop.needs:
                 self.scatter(xop, f"{W}.T @ {dZ}", True, True)
         return back
@@ -689,8 +737,20 @@ class Code:
             if b and self.gstate.get(dZ) is None:
                 return
             self._comment(f"{rule.name} backward: upstream x local")
-            Cn = self.bind_b(f"_local({rname}.local(m, {XS}, {grp.name}, {kx}), "
-                             f"{3 if b else 2}) * {dZ}")
+            consts = _constant_locals(rule, n, k)
+            if consts is not None and all(c == 1.0 for c in consts) and g == 1 and all(
+                    blk[2] == "S" for blk in blocks):
+                self.accumulate_s([row[0][1] for blk in blocks for row in blk[5]], dZ)
+                return
+            if consts is not None and all(c == 1.0 for c in consts):
+                Cn = self.bind_b(f"np.broadcast_to({dZ}, ({n},) + {dZ}.shape)")
+            elif consts is not None:
+                cname = self.const_array(np.array(consts).reshape((n, 1, 1) if b else (n, 1)),
+                                         "local_" + rule.name)
+                Cn = self.bind_b(f"{cname} * {dZ}")
+            else:
+                Cn = self.bind_b(f"_local({rname}.local(m, {XS}, {grp.name}, {kx}), "
+                                 f"{3 if b else 2}) * {dZ}")
             for a, e, kind, collapsed, _, table in blocks:
                 needs = any(isinstance(m.inputs[i], Node) and m.inputs[i].needs
                             for m in members for i in range(a, e))
