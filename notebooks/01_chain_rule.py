@@ -244,7 +244,8 @@ assert abs(o - 0.7071) < 1e-4 and abs(do_dn - 0.5) < 1e-9
 
 # %% [markdown]
 # The weights and the bias are the neuron's **parameters**: passing them as `params` colours
-# them as such in the graph (top to bottom, so it stays legible at notebook width).
+# them green in the graph (inputs stay blue; top to bottom, so it stays legible at notebook
+# width).
 
 # %%
 X1, X2 = Value(x1, label='x1'), Value(x2, label='x2')
@@ -257,7 +258,7 @@ print({k: round(v, 4) for k, v in engine.items()})
 assert abs(O.data - 0.7071) < 1e-4
 assert all(abs(engine[k] - hand[k]) < 1e-12 for k in hand)
 assert abs(W1.grad - 1.0) < 1e-9 and abs(X1.grad + 1.5) < 1e-9
-viz.draw_graph(O, rankdir='TB', params=[W1, W2, B])
+viz.draw_graph(O, rankdir='TB', params=[W1, W2, B], legend=False)
 
 # %% [markdown]
 # ## Gates: forward and backward by hand

@@ -114,6 +114,9 @@ def feedback(exercise_id: str, answer: Any) -> tuple[bool, str]:
         return False, f"[{ex.id}] not answered yet: replace the ... with your answer."
     try:
         ok, message = ex.judge(answer)
+    except NotAnswered:
+        return False, (f"[{ex.id}] not answered yet: your code still gives ... where a number "
+                       "should be.")
     except Exception as e:  # the learner's code failed: name it, no traceback
         ok, message = False, f"your code raised {type(e).__name__}: {e}"
     if ok:
@@ -154,7 +157,13 @@ def _close(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(1.0, abs(b))
 
 
+class NotAnswered(Exception):
+    """The learner's function still returns the placeholder ``...``."""
+
+
 def _num(x: Any, what: str) -> float:
+    if x is ...:
+        raise NotAnswered(what)
     try:
         v = float(getattr(x, "data", x))
     except (TypeError, ValueError):
