@@ -285,6 +285,8 @@ class Code:
 
     @staticmethod
     def _stem(labels: list[str | None]) -> str | None:
+        """The common name of labelled Values: "W1" for W1[0,0], W1[0,1]...; None when a
+        member has no label or the labels share no identifier."""
         if not labels or any(not lab for lab in labels):
             return None
         pre = labels[0] or ""
@@ -294,10 +296,8 @@ class Code:
             while i < min(len(pre), len(lab)) and pre[i] == lab[i]:
                 i += 1
             pre = pre[:i]
-        pre = pre.rstrip("[(_,")
-        if len(labels) > 1:
-            pre = pre.rstrip("0123456789") if not pre[-1:].isdigit() or not any(
-                c.isalpha() for c in pre) else pre
+        if len(labels) > 1 or "[" in pre:
+            pre = pre.split("[")[0].rstrip("(_,")
         return pre if pre.isidentifier() and pre not in _RESERVED else None
 
     def _name_everything(self) -> None:
@@ -308,6 +308,7 @@ class Code:
             self.input_names.append(name)
             self.size[name] = len(block)
         self.matmul: dict[int, tuple[int, int]] = {}
+        self.zgroups: set[int] = set()
         roots = {id(sch.outputs[0].group)} if len(sch.outputs) == 1 and sch.outputs[0].batched \
             else set()
         for grp in sch.groups:
@@ -328,6 +329,8 @@ class Code:
                     stem = self._systematic(grp)
             grp.name = self.fresh(stem)
             self.size[grp.name] = len(grp.members)
+            if id(grp) in self.zgroups:
+                self.keep.add(grp.name)
 
     def _systematic(self, grp: Group) -> str:
         """Z{L} for the add that puts a bias on layer L's product, A{L} for the activation of
@@ -342,19 +345,17 @@ class Code:
                     rows = [x.row for x in xs]
                     if rows == list(range(len(g0.members))):
                         srcs.append(g0)
-        layer = None
         for g0 in srcs:
-            if hasattr(g0, "layer"):
-                layer = g0.layer
-                kind = "Z" if id(g0) in self.matmul else "A"
-                if kind == "A" and grp.rule.arity != 1:
-                    continue
+            layer = getattr(g0, "layer", 0)
+            if not layer:
+                continue
+            if id(g0) in self.matmul and grp.rule.name in ("add", "sum"):
+                self.zgroups.add(id(grp))
                 grp.layer = layer  # type: ignore[attr-defined]
-                if kind == "Z" and grp.rule.name not in ("add", "sum"):
-                    if grp.rule.arity == 1:
-                        return f"A{layer}"
-                    continue
-                return f"{kind}{layer}"
+                return f"Z{layer}"
+            if (id(g0) in self.matmul or id(g0) in self.zgroups) and grp.rule.arity == 1:
+                grp.layer = layer  # type: ignore[attr-defined]
+                return f"A{layer}"
         self.n_tmp += 1
         return f"{grp.rule.name}{self.n_tmp}"
 
@@ -921,7 +922,8 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
             continue
         cons[1] = cons[1][:mt.start()] + st[1] + cons[1][mt.end():]
         if st[3]:
-            cons[3] = f"{st[3]}; {cons[3]}" if cons[3] else st[3]
+            cons[3] = (f"{st[3].split(':')[0]} + {cons[3].split(':')[0]}" if cons[3]
+                       else st[3])
         stmts[i] = None
     # a name that only renames another (dWX1 = dZ1) is replaced by the other
     for i, st in enumerate(stmts):
@@ -935,4 +937,8 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
             if cons is not None and cons[1]:
                 cons[1] = pat.sub(st[1], cons[1])
         stmts[i] = None
-    return [tuple(st) for st in stmts if st is not None]  # type: ignore[misc]
+    # comment lines announcing a step that left no code
+    out = [st for st in stmts if st is not None]
+    out = [st for i, st in enumerate(out) if st[1] is not None or (
+        i + 1 < len(out) and out[i + 1][1] is not None)]
+    return [tuple(st) for st in out]
