@@ -121,7 +121,7 @@ def test_first_half_expression_graph():
     d = e + c; d.label = 'd'  # noqa: E702
     f = Value(-2.0, label='f')
     L = d * f; L.label = 'L'  # noqa: E702
-    assert L.data == -8.0  # the cell shows Value(data=-8.0)
+    assert L.data == -8.0 and repr(L).startswith('Value(data=-8.0')  # shows Value(data=-8.0)
 
     # [cell 8] trace() and draw_dot() are replaced by `from viz import draw_dot`
     # [cell 9] (before backward the drawing says "grad ?" where the lecture's says 0.0000)
