@@ -196,7 +196,8 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
     Returns:
         the Figure. Binary: the score is shaded (orange below the threshold, blue above, as in
         the Playground) on a fixed scale: 0..1 when the outputs are probabilities (threshold
-        0.5), else symmetric around the threshold; the boundary is a black line; points take
+        0.5), else symmetric around the threshold; the boundary is a black line (drawn only
+        where the output changes by more than 1% of the scale); points take
         their class's colour (the lower label orange, the higher blue).
     """
     X = np.asarray(X, dtype=float)
@@ -234,7 +235,9 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
         cmap = ListedColormap(_ramp(NEGATIVE, POSITIVE))
         cs = ax.contourf(xx, yy, score, levels=np.linspace(vmin, vmax, 21), cmap=cmap,
                          norm=norm, alpha=0.6, extend="both")
-        if lo < threshold < hi:
+        # a boundary only where the output really changes (more than 1% of the colour scale):
+        # a model that says 0.5 +- 0.0002 everywhere has no decision to draw
+        if lo < threshold < hi and hi - lo > 0.01 * (vmax - vmin):
             ax.contour(xx, yy, score, levels=[threshold], colors="black", linewidths=1.5)
         fig.colorbar(cs, ax=ax, label="model output", shrink=0.85)
         colors = [NEGATIVE, POSITIVE]

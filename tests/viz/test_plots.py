@@ -145,6 +145,7 @@ def test_colour_convention_and_fixed_probability_scale() -> None:
     fig = plot_decision_boundary(lambda p: Value(0.5 + 1e-4 * p[0]), X, y, resolution=5)
     cbar = fig.axes[1]
     assert cbar.get_ylim() == pytest.approx((0.0, 1.0))
+    assert len(fig.axes[0].collections) == 1 + 2  # the shading and the two classes: no boundary
     # scores: symmetric around 0
     fig = plot_decision_boundary(lambda p: Value(p[0] + 3.0), X, y, resolution=5)
     lo, hi = fig.axes[1].get_ylim()
