@@ -317,6 +317,11 @@ class _CompiledRunner:
             if was_training is not None and isinstance(model, Module):
                 model.train(was_training)
         self.loss_name = loss_name
+        # during training the parameters and the optimizer's state live in arrays
+        # (nn.array_optim); sync() writes them back into the Values
+        self.theta = self.prog.get_params()
+        self.arr: Any = None
+        self.arr_for: Any = None
 
     def targets(self, y: np.ndarray, who: str) -> np.ndarray:
         """Targets as the float array the program takes, checked as the eager loss checks them."""
@@ -341,28 +346,47 @@ class _CompiledRunner:
         """The penalties' value at the current parameters (to report the data loss alone)."""
         if not (self.l1 or self.l2):
             return 0.0
-        theta = self.prog.get_params()[:len(self.params)]
+        theta = self.theta[:len(self.params)]
         return float(0.5 * self.l2 * np.dot(theta, theta) + self.l1 * np.abs(theta).sum())
 
     def step(self, Xb: np.ndarray, Yb: np.ndarray, opt: Optimizer, want_outputs: bool
              ) -> tuple[float, np.ndarray | None]:
         """One optimizer step on a batch: (mean data loss before the step, outputs or None)."""
-        outs = self.predict.forward(Xb) if want_outputs else None
+        from nn.array_optim import array_optimizer
+
+        theta = self.theta
+        outs = self.predict.forward(Xb, params=theta) if want_outputs else None
         pen = self.penalty()
-        opt.zero_grad()
-        obj = self.prog(Xb, Yb)
-        opt.step()
+        obj, grad = self.prog.value_and_grad(Xb, Yb, params=theta)
+        if self.arr_for is not opt:
+            self.sync()
+            self.arr, self.arr_for = array_optimizer(opt, self.prog.parameters), opt
+        if self.arr is not None:
+            self.arr.step(theta, grad)
+        else:  # an optimizer of the user's own: its update runs on the Values
+            self.prog.set_params(theta)
+            opt.zero_grad()
+            for p, g in zip(self.prog.parameters, grad.tolist()):
+                p.grad += g
+            opt.step()
+            theta[:] = self.prog.get_params()
         return obj - pen, outs
+
+    def sync(self) -> None:
+        """Write the parameters and the optimizer's state from the arrays into the Values
+        and the optimizer object (the end of an epoch, or of training)."""
+        if self.arr is not None:
+            self.arr.write_back(self.theta, self.prog.parameters)
 
     def evaluate(self, Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray,
                  mfns: list[tuple[str, Callable[[np.ndarray, np.ndarray], float]]]
                  ) -> dict[str, float]:
         """Validation loss and metrics, like :func:`evaluate` (no dropout to switch off)."""
-        per = self.data_loss.forward(Xa, Ya)
+        per = self.data_loss.forward(Xa, Ya, params=self.theta)
         logs = {"loss": float(per.mean() - (self.penalty() if self.data_loss is self.prog
                                                else 0.0))}
         if mfns:
-            arr = self.predict.forward(Xa)
+            arr = self.predict.forward(Xa, params=self.theta)
             for name, fn in mfns:
                 logs[name] = float(fn(arr, ya))
         return logs
@@ -478,6 +502,8 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
                 if mfns:
                     outs_all.append(_out_array(outs))
                     ys_all.append(yb)
+            if runner is not None:
+                runner.sync()
             logs = {"loss": total / n}
             if mfns:
                 outputs = np.concatenate(outs_all)
@@ -510,6 +536,8 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
         history.stop_reason = (f"interrupted (Ctrl-C) after {history.epochs} complete epochs; "
                                "the model keeps its latest weights")
     finally:
+        if runner is not None:
+            runner.sync()
         if bar is not None:
             bar.close()
         if is_module:
