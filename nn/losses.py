@@ -131,6 +131,11 @@ def bce_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Value:
     return _reduce(terms, reduction, "bce_with_logits")
 
 
+_ONE_LOGIT = ("cross_entropy needs one logit per class: a model with k outputs for k classes, "
+              "e.g. MLP(nin, [16, k]). For two classes with a single output, use "
+              "loss='bce_with_logits' with 0/1 targets")
+
+
 def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     """Softmax cross-entropy over class logits: -log softmax(z)_t = logsumexp(z) - z_t.
 
@@ -152,12 +157,17 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
         samples = list(zip(logits, target, strict=True))
     else:
         if _is_seq(target):
+            if len(target) == len(logits) and len(logits) > 1:  # a batch of one-output rows
+                raise ValueError(_ONE_LOGIT + f" (got {len(logits)} single outputs and "
+                                 f"{len(target)} targets)")
             raise ValueError("cross_entropy got one sample's logits but a list of targets; "
                              "pass one class index (int)")
         samples = [(logits, target)]
     terms = []
     for z, t in samples:
         k = len(z)
+        if k < 2:
+            raise ValueError(_ONE_LOGIT + f" (got {k} logit{'s' if k != 1 else ''} per sample)")
         if isinstance(t, float) and t.is_integer():
             t = int(t)
         if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < k:

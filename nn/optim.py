@@ -18,12 +18,22 @@ g = p.grad + weight_decay * p:
 
 Adam and RMSprop "learn the learning rate" (lecture 003): dividing by the running RMS of the
 gradient gives every parameter its own step size.
+
+A step is all-or-nothing: every new value (parameters and the optimizer's running averages)
+is computed first, then all are assigned together with Ctrl-C held back until the assignment
+is done, so an interrupted step leaves the model and the optimizer exactly as before it or
+exactly as after it, never half-stepped. The learning rate a schedule gives is checked at every
+step: a negative, NaN or infinite rate (gradient ascent, or poisoned weights) raises ValueError
+before anything changes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autograd_core import Value
@@ -34,6 +44,25 @@ def _nonneg(x: Any, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
         raise ValueError(f"{what} must be a non-negative number, got {x!r}")
     return float(x)
+
+
+@contextlib.contextmanager
+def _hold_interrupts() -> Iterator[None]:
+    """Run the block with Ctrl-C held back: a SIGINT arriving inside is raised as
+    KeyboardInterrupt once the block is done (main thread with Python's default handler only;
+    elsewhere the block just runs)."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    caught: list[Any] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _unit(x: Any, what: str) -> float:
@@ -75,9 +104,16 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
-        """The learning rate the next step() will use."""
+        """The learning rate the next step() will use (checked: finite and >= 0)."""
         s = self.schedule
-        return float(s(self.steps)) if callable(s) else float(s)
+        value = s(self.steps) if callable(s) else s
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not math.isfinite(value) or value < 0:
+            raise ValueError(
+                f"{type(self).__name__}: the learning rate schedule {s!r} gave {value!r} for "
+                f"step {self.steps}; a learning rate must be a finite number >= 0 (a negative "
+                "one climbs the loss, NaN poisons every weight). Nothing was changed")
+        return float(value)
 
     @lr.setter
     def lr(self, value: float) -> None:
@@ -89,12 +125,22 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its current ``.grad``."""
+        """Update every parameter once from its current ``.grad``: all new values are
+        computed first, then assigned together (Ctrl-C waits for the assignment)."""
         lr = self.lr
-        self.steps += 1
-        self._update(lr, [float(p.grad) for p in self.params])
+        new_data, new_state = self._update(lr, [float(p.grad) for p in self.params],
+                                           self.steps + 1)
+        with _hold_interrupts():
+            for name, value in new_state.items():
+                setattr(self, name, value)
+            self.steps += 1
+            for p, x in zip(self.params, new_data, strict=True):
+                p.data = x
 
-    def _update(self, lr: float, grads: list[float]) -> None:
+    def _update(self, lr: float, grads: list[float], t: int
+                ) -> tuple[list[float], dict[str, Any]]:
+        """Step ``t`` (1, 2, ...): the parameters' new values and the optimizer's new state
+        attributes, computed without changing anything."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -118,9 +164,11 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self._buf: list[float] | None = None
 
-    def _update(self, lr: float, grads: list[float]) -> None:
+    def _update(self, lr: float, grads: list[float], t: int
+                ) -> tuple[list[float], dict[str, Any]]:
         wd, mu = self.weight_decay, self.momentum
         params = self.params
+        state: dict[str, Any] = {}
         if wd:
             grads = [g + wd * p.data for g, p in zip(grads, params, strict=True)]
         if mu:
@@ -129,10 +177,9 @@ class SGD(Optimizer):
             else:
                 damp = 1.0 - self.dampening
                 buf = [mu * b + damp * g for b, g in zip(self._buf, grads, strict=True)]
-            self._buf = buf
+            state["_buf"] = buf
             grads = [g + mu * b for g, b in zip(grads, buf, strict=True)] if self.nesterov else buf
-        for p, g in zip(params, grads, strict=True):
-            p.data -= lr * g
+        return [p.data - lr * g for p, g in zip(params, grads, strict=True)], state
 
 
 class Adam(Optimizer):
@@ -155,25 +202,25 @@ class Adam(Optimizer):
         self._m = [0.0] * n
         self._v = [0.0] * n
 
-    def _update(self, lr: float, grads: list[float]) -> None:
+    def _update(self, lr: float, grads: list[float], t: int
+                ) -> tuple[list[float], dict[str, Any]]:
         b1, b2 = self.betas
-        t = self.steps
         wd = self.weight_decay
         params = self.params
+        data = [p.data for p in params]
         if wd and self._decoupled:
-            for p in params:
-                p.data *= 1.0 - lr * wd
+            data = [x * (1.0 - lr * wd) for x in data]
         elif wd:
-            grads = [g + wd * p.data for g, p in zip(grads, params, strict=True)]
+            grads = [g + wd * x for g, x in zip(grads, data, strict=True)]
         m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self._m, grads, strict=True)]
         v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self._v, grads, strict=True)]
-        self._m, self._v = m, v
         step_size = lr / (1.0 - b1 ** t)
         bc2_sqrt = math.sqrt(1.0 - b2 ** t)
         eps = self.eps
         sqrt = math.sqrt
-        for p, mi, vi in zip(params, m, v, strict=True):
-            p.data -= step_size * (mi / (sqrt(vi) / bc2_sqrt + eps))
+        new = [x - step_size * (mi / (sqrt(vi) / bc2_sqrt + eps))
+               for x, mi, vi in zip(data, m, v, strict=True)]
+        return new, {"_m": m, "_v": v}
 
 
 class AdamW(Adam):
@@ -205,17 +252,18 @@ class RMSprop(Optimizer):
         self._avg = [0.0] * n
         self._buf = [0.0] * n
 
-    def _update(self, lr: float, grads: list[float]) -> None:
+    def _update(self, lr: float, grads: list[float], t: int
+                ) -> tuple[list[float], dict[str, Any]]:
         a = self.alpha
         params = self.params
         if self.weight_decay:
             wd = self.weight_decay
             grads = [g + wd * p.data for g, p in zip(grads, params, strict=True)]
         sq = [a * s + (1.0 - a) * g * g for s, g in zip(self._sq, grads, strict=True)]
-        self._sq = sq
+        state: dict[str, Any] = {"_sq": sq}
         if self.centered:
             avg = [a * s + (1.0 - a) * g for s, g in zip(self._avg, grads, strict=True)]
-            self._avg = avg
+            state["_avg"] = avg
             denom = [math.sqrt(s - m * m) + self.eps for s, m in zip(sq, avg, strict=True)]
         else:
             denom = [math.sqrt(s) + self.eps for s in sq]
@@ -223,9 +271,8 @@ class RMSprop(Optimizer):
         if self.momentum:
             mu = self.momentum
             d = [mu * b + x for b, x in zip(self._buf, d, strict=True)]
-            self._buf = d
-        for p, x in zip(params, d, strict=True):
-            p.data -= lr * x
+            state["_buf"] = d
+        return [p.data - lr * x for p, x in zip(params, d, strict=True)], state
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "adamw": AdamW,

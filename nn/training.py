@@ -21,6 +21,7 @@ the History so far (``history.interrupted`` is True).
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -172,9 +173,27 @@ def _as_xy(X: Any, y: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{who}: X has {len(Xa)} samples but y has {len(ya)}; they must match")
     if ya.dtype.kind not in "biuf":
         raise TypeError(f"{who}: y must be numeric, got dtype {ya.dtype}")
+    for name, arr in (("X", Xa), ("y", ya)):
+        _check_finite(arr, name, who)
     if ya.ndim == 2 and ya.shape[1] == 1:
         ya = ya[:, 0]
     return Xa, ya
+
+
+def _check_finite(arr: np.ndarray, name: str, who: str) -> None:
+    """Refuse NaN or infinite data up front (one NaN would turn every weight into NaN),
+    naming the array and its first bad row, as scikit-learn does."""
+    if arr.dtype.kind != "f":
+        return
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        rows = bad.reshape(len(arr), -1).any(axis=1)
+        i = int(np.argmax(rows))
+        where = f"row {i}" + (f", column {int(np.argmax(bad[i]))}" if arr.ndim > 1 else "")
+        value = arr[i][np.argmax(bad[i])] if arr.ndim > 1 else arr[i]
+        raise ValueError(f"{who}: {name} contains {int(rows.sum())} row(s) with NaN or infinite "
+                         f"values; the first is {where} ({value}). Remove or fill them first, "
+                         f"e.g. keep = np.isfinite({name}).all(axis=1) if {name} is 2-D")
 
 
 def _batches3(Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray, batch_size: int,
@@ -244,14 +263,34 @@ def _make_optimizer(optimizer: Any, lr: Any, model: Any) -> Optimizer:
                     f"{type(optimizer).__name__}")
 
 
+def _interactive() -> bool:
+    """True in a terminal or a Jupyter kernel: where a progress bar is seen, not logged."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        return True
+    stream = sys.stderr
+    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+
+
 def _progress(epochs: int, progress: bool) -> Any:
-    if not progress:
+    """A tqdm bar when asked for and someone can see it: not when stderr is a file or a pipe
+    (CI logs, nohup), where each refresh would add a line."""
+    if not progress or not _interactive():
         return None
     try:
         from tqdm.auto import tqdm
     except ImportError:  # tqdm is optional (the 'plots' extra): train without a bar
+        warnings.warn("fit(progress=True) shows a bar with tqdm, which is not installed: "
+                      "pip install tqdm (or the 'plots' extra); training continues without a "
+                      "bar (pass progress=False to silence this)", stacklevel=3)
         return None
     return tqdm(total=epochs, unit="epoch", leave=True)
+
+
+#: fit stops (with a warning and ``history.stop_reason``) when the epoch loss grows beyond
+#: this many times the first epoch's: diverging, though not yet infinite.
+DIVERGENCE_FACTOR = 1e4
 
 
 class _CompiledRunner:
@@ -447,6 +486,10 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
             raise ValueError(f"validation X has {val[0].shape[1]} columns but the model "
                              f"expects {nin} inputs")
     loss_name, loss_fn = _losses.get(loss)
+    nouts = getattr(model, "nouts", None)
+    if loss_name == "cross_entropy" and isinstance(nouts, list) and nouts and nouts[-1] == 1:
+        raise ValueError(_losses._ONE_LOGIT + f" (this model, {type(model).__name__}(..., "
+                         f"{nouts}), has one output)")
     mfns = _metric_fns(metrics, loss_name)
     opt = _make_optimizer(optimizer, lr, model)
     for name, lam in (("l1", l1), ("l2", l2)):
@@ -524,6 +567,14 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
             if not math.isfinite(logs["loss"]):
                 history.stop_reason = (f"the loss became {logs['loss']} at epoch {epoch}; try a "
                                        "smaller learning rate")
+                warnings.warn(history.stop_reason, RuntimeWarning, stacklevel=2)
+                break
+            first = history.history["loss"][0]
+            if first > 0 and logs["loss"] > DIVERGENCE_FACTOR * first:
+                history.stop_reason = (
+                    f"the loss grew from {first:.4g} (epoch 0) to {logs['loss']:.4g} at epoch "
+                    f"{epoch}, more than {DIVERGENCE_FACTOR:g} times: training is diverging; "
+                    "try a smaller learning rate")
                 warnings.warn(history.stop_reason, RuntimeWarning, stacklevel=2)
                 break
             if stopper is not None and stopper.update(epoch, logs, model):

@@ -163,8 +163,9 @@ def test_diverging_loss_stops_with_a_warning():
     assert h.epochs < 50
 
 
-def test_progress_bar_runs(capsys):
+def test_progress_bar_runs(capsys, monkeypatch):
     pytest.importorskip("tqdm")
+    monkeypatch.setattr("nn.training._interactive", lambda: True)  # as in a terminal
     X, y = data.xor()
     h = nn.fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
     assert h.epochs == 2
