@@ -762,10 +762,10 @@ class Code:
                     if collapsed:
                         C = f"{part}.sum(axis=1)" if g > 1 else f"{part}[:, 0]"
                         op = _Operand("", "V", False, [row[0] for row in table], True)
-                        self.scatter(op, C, True, True)
+                        self.scatter(op, C, g > 1, True)  # a sum is a new array, a slice not
                     else:
                         op = _Operand("", "V", False, [r for row in table for r in row], True)
-                        self.scatter(op, f"{part}.reshape({(e - a) * g}, -1)", True, True)
+                        self.scatter(op, f"{part}.reshape({(e - a) * g}, -1)", False, True)
                 else:
                     if b:
                         part = f"{part}.sum(axis=2)"

@@ -76,7 +76,8 @@ def _error(obj: Value | None, what: str, frame: FrameType | None) -> DataDepende
         "traced example's: code that branches on it (if v.data > 0, v < w, max(), int(), a "
         "detached copy) would freeze one case into the program and give silently wrong "
         "results for the other examples. Express the choice with the engine's ops instead "
-        "(relu, abs, clamp, leaky_relu; pick a class with a one-hot vector and dot), or call "
+        "(relu, abs, clamp, maximum, minimum, leaky_relu; pick a class with a one-hot vector and "
+        "dot), or call "
         "the function eagerly, without compile().")
 
 
@@ -91,6 +92,14 @@ def refuse_data_dependence(what: str, obj: Value | None = None) -> None:
         raise _error(obj, what, _user_frame(sys._getframe(1)))
 
 
+# Value methods that turn its number into a Python value: a read of .data inside them is the
+# user's decision on a number, whoever wrote the method.
+_READERS = {"__lt__": "compared Values with <", "__le__": "compared Values with <=",
+            "__gt__": "compared Values with >", "__ge__": "compared Values with >=",
+            "__bool__": "used a Value as a truth value", "__int__": "called int() on a Value",
+            "__index__": "used a Value as an index"}
+
+
 class _DataGuard:
     """Stands in for ``Value.data`` while tracing: engine code reads numbers as usual, any other
     read raises :class:`DataDependentError`. Other threads are not affected."""
@@ -100,6 +109,11 @@ class _DataGuard:
         self.thread = thread
         self.user_codes = {Value.__float__.__code__: "called float() on a Value",
                            Value.detach.__code__: "called detach() on a Value"}
+        for name, what in _READERS.items():
+            fn = Value.__dict__.get(name)
+            code = getattr(fn, "__code__", None)
+            if code is not None:
+                self.user_codes[code] = what
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
