@@ -201,8 +201,9 @@ def describe_lesson(nb: Any, stem: str) -> Lesson:
     return Lesson(stem, title, summary)
 
 
-def render_lessons(files: Sequence[Path], out: Path) -> list[Lesson]:
-    """Each notebook as lessons/NN_name.html, with its committed outputs (nothing is run)."""
+def render_lessons(files: Sequence[Path], out: Path, index: bool = True) -> list[Lesson]:
+    """Each notebook as lessons/NN_name.html, with its committed outputs (nothing is run),
+    and (``index``) the list of lessons as lessons/index.html."""
     import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -220,6 +221,12 @@ def render_lessons(files: Sequence[Path], out: Path) -> list[Lesson]:
     stems = {f.stem for f in files}
     lessons = []
     (out / "lessons").mkdir(parents=True, exist_ok=True)
+    # The widgets manager computes its fonts' folder from its AMD module name
+    # ("@jupyter-widgets/..."), relative to the page: put the icon fonts there.
+    fonts = out / "lessons" / "@jupyter-widgets"
+    fonts.mkdir(exist_ok=True)
+    for font in (out / "_static" / "vendor" / "widgets").glob("*.woff*"):
+        shutil.copy(font, fonts / font.name)
     for f in files:
         nb = nbformat.read(f, as_version=4)
         nb.cells = [c for c in nb.cells if c.source.strip() or c.get("outputs")]
@@ -234,6 +241,8 @@ def render_lessons(files: Sequence[Path], out: Path) -> list[Lesson]:
         (out / "lessons" / f"{f.stem}.html").write_text(body, encoding="utf-8")
         lessons.append(lesson)
         log(f"lesson {f.name}: {len(body) // 1024} KB")
+    if not index:
+        return lessons
     items = "\n".join(f'<li><a href="{x.stem}.html">{html.escape(x.title)}</a>'
                       f'<div class="muted">{html.escape(x.summary)}</div></li>' for x in lessons)
     (out / "lessons" / "index.html").write_text(page(

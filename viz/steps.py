@@ -462,7 +462,8 @@ def step_slider(root: Value, **kwargs: Any) -> Any:
 
     def frame_html(k: int, f: Frame) -> str:
         edges = "".join(f"<li>{html.escape(e)}</li>" for e in f.edges)
-        return (f'<div class="ac-step" data-frame="{k}"><b>step {k + 1} / {n}:</b> '
+        return (f'<div class="ac-step" data-frame="{k}" style="font-family:sans-serif">'
+                f"<b>step {k + 1} / {n}:</b> "
                 f"{html.escape(f.caption)}" + (f'<ul style="margin:.2em 0">{edges}</ul>'
                                                 if edges else "")
                 + f"</div>{svgs[k]}")
@@ -470,7 +471,7 @@ def step_slider(root: Value, **kwargs: Any) -> Any:
     stack = widgets.Stack([widgets.HTML(value=frame_html(k, f)) for k, f in enumerate(plan)],
                           selected_index=0)
     slider = widgets.IntSlider(value=0, min=0, max=n - 1, description="step",
-                               continuous_update=True)
+                               continuous_update=True, readout=False)  # the caption counts
     play = widgets.Play(value=0, min=0, max=n - 1, interval=1200, description="play")
     box = StepSlider([widgets.HBox([play, slider]), stack])
     # browser-side links: saved with the widget state, they work with no kernel
