@@ -92,3 +92,75 @@ def test_data_dependent_custom_loss_is_reported():
 
 # The lectures' must-show results (XOR, micrograd's demo, moons, spirals) run both eager and
 # compiled: see the `compiled` parameter in tests/nn/test_training.py.
+
+
+# --- the optimizer on arrays: the eager arithmetic, to 1e-12 ------------------------------------
+OPTIMIZERS = {
+    "sgd": lambda m: SGD(m, lr=0.1),
+    "sgd momentum wd": lambda m: SGD(m, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=1e-3),
+    "sgd nesterov": lambda m: SGD(m, lr=0.05, momentum=0.8, nesterov=True),
+    "adam": lambda m: Adam(m, lr=0.02),
+    "adam wd schedule": lambda m: Adam(m, lr=nn.schedules.CosineDecay(0.05, 20, 0.001),
+                                       weight_decay=1e-3),
+    "adamw": lambda m: nn.optim.AdamW(m, lr=0.02, weight_decay=0.05),
+    "rmsprop": lambda m: nn.optim.RMSprop(m, lr=0.01),
+    "rmsprop centered momentum wd": lambda m: nn.optim.RMSprop(
+        m, lr=0.005, centered=True, momentum=0.5, weight_decay=1e-3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_array_optimizer_equals_the_eager_optimizer(name):
+    X, y = data.moons(48, seed=2)
+    make = lambda: MLP(2, [6, 1], activation="tanh", seed=4)  # noqa: E731
+    runs = {}
+    for compiled in (False, True):
+        model = make()
+        opt = OPTIMIZERS[name](model)
+        nn.fit(model, X, y.astype(float), optimizer=opt, epochs=3, batch_size=16, l2=1e-3,
+               progress=False, compiled=compiled, seed=5)
+        state = {k: v for k, v in vars(opt).items() if k.startswith("_") and v is not None}
+        runs[compiled] = (_params(model), [p.grad for p in model.parameters()], opt.steps, state)
+    (pe, ge, se, ste), (pc, gc, sc, stc) = runs[False], runs[True]
+    _close(pe, pc, rel=1e-12)
+    _close(np.array(ge), np.array(gc), rel=1e-9)  # the last batch's gradient, written back
+    assert se == sc == 9
+    assert set(ste) == set(stc)
+    for k in ste:
+        if isinstance(ste[k], list):
+            _close(np.array(ste[k]), np.array(stc[k]), rel=1e-9)
+
+
+def test_training_can_alternate_between_compiled_and_eager():
+    X, y = data.moons(40, seed=3)
+    a, b = MLP(2, [5, 1], seed=6), MLP(2, [5, 1], seed=6)
+    oa, ob = Adam(a, lr=0.03), Adam(b, lr=0.03)
+    for compiled in (True, False, True):
+        nn.fit(a, X, y.astype(float), optimizer=oa, epochs=2, batch_size=10, progress=False,
+               compiled=compiled, seed=1)
+        nn.fit(b, X, y.astype(float), optimizer=ob, epochs=2, batch_size=10, progress=False,
+               compiled=False, seed=1)
+    _close(_params(a), _params(b), rel=1e-11)
+
+
+def test_a_users_own_optimizer_runs_on_the_values():
+    class HalfSGD(nn.optim.Optimizer):
+        def _update(self, lr, grads, t):
+            return [p.data - 0.5 * lr * g for p, g in zip(self.params, grads)], {}
+
+    X, y = data.xor()
+    pe, _ = _one_epoch(lambda: MLP(2, [4, 1], seed=0), X, y.astype(float), False,
+                       opt=lambda m: HalfSGD(m, lr=0.2), batch_size=2)
+    pc, _ = _one_epoch(lambda: MLP(2, [4, 1], seed=0), X, y.astype(float), True,
+                       opt=lambda m: HalfSGD(m, lr=0.2), batch_size=2)
+    _close(pe, pc, rel=1e-12)
+
+
+def test_callbacks_see_the_weights_of_the_epoch():
+    X, y = data.moons(32, seed=0)
+    model = MLP(2, [4, 1], seed=1)
+    seen = []
+    nn.fit(model, X, y.astype(float), epochs=3, progress=False, compiled=True,
+           callbacks=[lambda epoch, logs: seen.append(_params(model))])
+    assert len(seen) == 3 and not np.array_equal(seen[0], seen[1])
+    np.testing.assert_array_equal(seen[-1], _params(model))
