@@ -857,6 +857,7 @@ class Code:
 
 
 _NAME = r"(?<![\w.]){}(?!\w)"
+_TOKEN = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 def _text(st: tuple[str | None, str | None, int, str]) -> str:
@@ -897,30 +898,44 @@ def _safe(prec: int, text: str, pos: int, length: int) -> bool:
 def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
             keep: set[str]) -> list[tuple[str | None, str | None, int, str]]:
     """Write each forward temporary used exactly once into its use (when the precedence allows),
-    and drop forward temporaries nobody reads."""
+    drop forward temporaries nobody reads, and replace names that only rename another. An index
+    of where each name occurs keeps this linear in the length of the program."""
     stmts: list[Any] = [list(st) for st in body]
     defs: dict[str, int] = {}
-    for st in body:
+    occ: dict[str, list[int]] = {}
+    for j, st in enumerate(stmts):
         if st[0] is not None:
             defs[st[0]] = defs.get(st[0], 0) + 1
+        for nm in set(_TOKEN.findall(st[1] or "")):
+            occ.setdefault(nm, []).append(j)
+
+    def uses(name: str, after: int) -> list[tuple[int, re.Match[str]]]:
+        pat = re.compile(_NAME.format(re.escape(name)))
+        found = []
+        for j in sorted({j for j in occ.get(name, ()) if j > after and stmts[j] is not None}):
+            found.extend((j, mt) for mt in pat.finditer(stmts[j][1] or ""))
+        return found
+
+    def moved(text: str, j: int) -> None:
+        for nm in set(_TOKEN.findall(text)):
+            occ.setdefault(nm, []).append(j)
+
     for i in range(n_fwd):
         st = stmts[i]
         if st is None or st[0] is None or st[0] in keep or defs.get(st[0]) != 1:
             continue
-        pat = re.compile(_NAME.format(re.escape(st[0])))
-        uses = [(j, mt) for j in range(i + 1, len(stmts)) if stmts[j] is not None
-                for mt in pat.finditer(stmts[j][1] or "")]  # type: ignore[index]
-        if not uses:
+        found = uses(st[0], i)
+        if not found:
             stmts[i] = None
             continue
-        if len(uses) != 1 or uses[0][0] >= n_fwd:
+        if len(found) != 1 or found[0][0] >= n_fwd:
             continue
-        j, mt = uses[0]
+        j, mt = found[0]
         cons = stmts[j]
-        assert cons is not None
         if not _safe(st[2], cons[1], mt.start(), mt.end() - mt.start()):
             continue
         cons[1] = cons[1][:mt.start()] + st[1] + cons[1][mt.end():]
+        moved(st[1], j)
         if st[3]:
             cons[3] = (f"{st[3].split(':')[0]} + {cons[3].split(':')[0]}" if cons[3]
                        else st[3])
@@ -932,10 +947,11 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
         if not re.fullmatch(r"[A-Za-z_]\w*", st[1] or "") or defs.get(st[1], 0) > 1:
             continue
         pat = re.compile(_NAME.format(re.escape(st[0])))
-        for j in range(i + 1, len(stmts)):
+        for j in sorted({j for j in occ.get(st[0], ()) if j > i and stmts[j] is not None}):
             cons = stmts[j]
-            if cons is not None and cons[1]:
+            if cons[1]:
                 cons[1] = pat.sub(st[1], cons[1])
+                occ.setdefault(st[1], []).append(j)
         stmts[i] = None
     # comment lines announcing a step that left no code
     out = [st for st in stmts if st is not None]

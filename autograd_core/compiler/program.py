@@ -18,6 +18,7 @@ then fixed: compile the model in eval mode, or re-compile when the randomness mu
 from __future__ import annotations
 
 import builtins
+import gc
 import itertools
 import linecache
 from collections.abc import Callable, Sequence
@@ -83,16 +84,25 @@ class Program:
         self.n_ops = sch.n_ops
         self.n_groups = len(sch.groups)
         self.n_contractions = sch.n_contractions
-        label = getattr(fn, "__name__", "fn")
-        fwd = Code(sch, reduction, want_grad=False)
-        self._forward_src = fwd.function("forward", shapes)
-        self._forward_fn = _build(self._forward_src, fwd.ns, "forward", label)
+        self._label = label = getattr(fn, "__name__", "fn")
+        self._forward_src = ""
+        self._forward_fn: Callable[..., Any] | None = None
+        if out_shape is not None:
+            self._make_forward()
         self._grad_src = ""
         self._grad_fn: Callable[..., Any] | None = None
         if out_shape is None:
             code = Code(sch, reduction, want_grad=True)
             self._grad_src = code.function("value_and_grad", shapes)
             self._grad_fn = _build(self._grad_src, code.ns, "value_and_grad", label)
+
+    def _make_forward(self) -> Callable[..., Any]:
+        """The forward-only function, generated on first use."""
+        if self._forward_fn is None:
+            fwd = Code(self._schedule, self.reduction, want_grad=False)
+            self._forward_src = fwd.function("forward", self.shapes)
+            self._forward_fn = _build(self._forward_src, fwd.ns, "forward", self._label)
+        return self._forward_fn
 
     def source(self, which: str = "value_and_grad") -> str:
         """The numpy code this program runs, as text: ``print(prog.source())``.
@@ -106,6 +116,7 @@ class Program:
         ``s``. Label your parameters (``Value(0.1, label="W1[0,1]")``) to name the arrays
         after them; otherwise layers are W1, b1, Z1, A1..."""
         if which == "forward":
+            self._make_forward()
             return self._forward_src
         if which != "value_and_grad":
             raise ValueError(f"source() shows 'value_and_grad' or 'forward', got {which!r}")
@@ -170,7 +181,7 @@ class Program:
         args = self._args(batch, params)
         n = args[1].shape[0]
         with np.errstate(all="ignore"):
-            outs = self._forward_fn(*args)
+            outs = self._make_forward()(*args)
         if self.out_shape is None:
             return np.array(np.broadcast_to(outs, (n,)), dtype=float)
         return np.stack([np.broadcast_to(o, (n,)) for o in outs], axis=1)
@@ -244,11 +255,18 @@ def compile(fn: Callable[..., Any], *shapes: Shape, params: Sequence[Value] | No
         struct, vals = placeholders(shape, data, names[i] if i < len(names) else f"in{i}")
         inputs.append(struct)
         blocks.append(vals)
-    with Tracing():
-        result = fn(*inputs)
-    outputs, out_shape = flatten_outputs(result)
-    ph = {id(v) for block in blocks for v in block}
-    for i, p in enumerate(plist):
-        if id(p) in ph:
-            raise ValueError(f"params[{i}] is one of the traced inputs")
-    return Program(fn, norm, inputs, blocks, outputs, out_shape, plist, reduction)
+    # the graph makes many objects and no cycles: the cyclic collector would only rescan them
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with Tracing():
+            result = fn(*inputs)
+        outputs, out_shape = flatten_outputs(result)
+        ph = {id(v) for block in blocks for v in block}
+        for i, p in enumerate(plist):
+            if id(p) in ph:
+                raise ValueError(f"params[{i}] is one of the traced inputs")
+        return Program(fn, norm, inputs, blocks, outputs, out_shape, plist, reduction)
+    finally:
+        if collecting:
+            gc.enable()
