@@ -911,7 +911,7 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
 
     def uses(name: str, after: int) -> list[tuple[int, re.Match[str]]]:
         pat = re.compile(_NAME.format(re.escape(name)))
-        found = []
+        found: list[tuple[int, re.Match[str]]] = []
         for j in sorted({j for j in occ.get(name, ()) if j > after and stmts[j] is not None}):
             found.extend((j, mt) for mt in pat.finditer(stmts[j][1] or ""))
         return found
