@@ -190,3 +190,20 @@ def test_numpy_backend_matches_the_float_backend(name: str) -> None:
                 fa, fb = rule.local(F, x, y, f, None)
                 assert ulps(float(fwd[i]), f) <= 1, (name, x, y, fwd[i], f)
                 assert ulps(float(la[i]), fa) <= 2 and ulps(float(lb[i]), fb) <= 2, (name, x, y)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_second_derivatives_match_torch(name: str) -> None:
+    from autograd_core import grad
+
+    ours_fn, torch_fn = BINARY[name]
+    for a, b in [(0.7, -1.3), (-2.2, 0.4), (1.5, 2.5)]:
+        va, vb = Value(a), Value(b)
+        ga, gb = grad(ours_fn(va, vb) * va, [va, vb], create_graph=True)
+        hs = grad(ga + gb * 3.0, [va, vb], allow_unused=True)
+        ta, tb = t64(a), t64(b)
+        tga, tgb = torch.autograd.grad(torch_fn(ta, tb) * ta, [ta, tb], create_graph=True)
+        ths = torch.autograd.grad(tga + tgb * 3.0, [ta, tb], allow_unused=True)
+        for h, th in zip(hs, ths):
+            th = 0.0 if th is None else th.item()
+            assert math.isclose(h, th, rel_tol=1e-12, abs_tol=1e-14), (name, a, b, h, th)
