@@ -375,7 +375,7 @@ def build_pictures(out: Path) -> None:
 GRIDS: dict[str, dict[str, Any]] = {
     "full": {"datasets": ["xor", "circles", "moons", "spirals"],
              "activations": ["tanh", "relu", "sigmoid"], "lrs": [0.03, 0.1, 0.3],
-             "archs": [[4], [8], [8, 8]], "regs": [0.0, 0.001], "epochs": 300, "every": 10},
+             "archs": [[4], [8], [8, 8]], "regs": [0.0, 0.001], "epochs": 200, "every": 10},
     "tiny": {"datasets": ["circles"], "activations": ["tanh"], "lrs": [0.1],
              "archs": [[4]], "regs": [0.0, 0.001], "epochs": 40, "every": 10},
 }
@@ -467,6 +467,7 @@ def build_playground(out: Path, grid_name: str) -> dict[str, Any]:
     datasets, runs = {}, {}
     arch_names = ["-".join(map(str, a)) for a in spec["archs"]]
     reg_names = ["none" if r == 0 else f"l2={r:g}" for r in spec["regs"]]
+    jobs = {}
     for ds in spec["datasets"]:
         X, y = playground_data(ds)
         half = len(X) // 2
@@ -476,9 +477,21 @@ def build_playground(out: Path, grid_name: str) -> dict[str, Any]:
                 for arch, arch_name in zip(spec["archs"], arch_names):
                     for reg, reg_name in zip(spec["regs"], reg_names):
                         key = "|".join([ds, act, f"{lr:g}", arch_name, reg_name])
-                        runs[key] = train_run(X, y, act, lr, arch, reg, spec["epochs"],
-                                              spec["every"], grid)
-        log(f"playground {ds}: {len(runs)} runs so far, {time.perf_counter() - t0:.0f} s")
+                        jobs[key] = (X, y, act, lr, arch, reg, spec["epochs"], spec["every"],
+                                     grid)
+    workers = max(1, min(len(jobs), os.cpu_count() or 1, int(os.environ.get("SITE_JOBS", 2))))
+    if workers == 1:
+        runs = {key: train_run(*job) for key, job in jobs.items()}
+    else:  # one run per task, on every core (the runs are independent)
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            futures = {key: pool.submit(train_run, *job) for key, job in jobs.items()}
+            for k, (key, fut) in enumerate(futures.items(), start=1):
+                runs[key] = fut.result()
+                if k % 24 == 0 or k == len(futures):
+                    log(f"playground: {k}/{len(futures)} runs, "
+                        f"{time.perf_counter() - t0:.0f} s")
     seconds = time.perf_counter() - t0
     epochs = list(range(0, spec["epochs"] + 1, spec["every"]))
     command = "make site  (python scripts/build_site.py" + (
@@ -491,8 +504,8 @@ def build_playground(out: Path, grid_name: str) -> dict[str, Any]:
         f"the test set), L2 penalty as chosen. Every {spec['every']} epochs the build recorded "
         f"the network's probability on a {RES} x {RES} grid (one byte each) with "
         f"autograd_core.compile(model, 2).forward, and the two losses. {len(runs)} runs took "
-        f"{seconds:.0f} s on the build machine. Nothing is computed in your browser except "
-        "the colours.")
+        f"{seconds:.0f} s on the build machine ({workers} processes). Nothing is computed in "
+        "your browser except the colours.")
     meta = {"datasets": spec["datasets"], "activations": spec["activations"],
             "lrs": [f"{v:g}" for v in spec["lrs"]], "archs": arch_names, "regs": reg_names,
             "epochs": epochs, "grid": {"res": RES, "xmin": -EXTENT, "xmax": EXTENT,
