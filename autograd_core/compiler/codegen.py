@@ -856,7 +856,6 @@ class Code:
         return "\n".join(lines) + "\n"
 
 
-_NAME = r"(?<![\w.]){}(?!\w)"
 _TOKEN = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
@@ -910,10 +909,10 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
             occ.setdefault(nm, []).append(j)
 
     def uses(name: str, after: int) -> list[tuple[int, re.Match[str]]]:
-        pat = re.compile(_NAME.format(re.escape(name)))
         found: list[tuple[int, re.Match[str]]] = []
         for j in sorted({j for j in occ.get(name, ()) if j > after and stmts[j] is not None}):
-            found.extend((j, mt) for mt in pat.finditer(stmts[j][1] or ""))
+            found.extend((j, mt) for mt in _TOKEN.finditer(stmts[j][1] or "")
+                         if mt.group() == name)
         return found
 
     def moved(text: str, j: int) -> None:
@@ -946,12 +945,13 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
             continue
         if not re.fullmatch(r"[A-Za-z_]\w*", st[1] or "") or defs.get(st[1], 0) > 1:
             continue
-        pat = re.compile(_NAME.format(re.escape(st[0])))
-        for j in sorted({j for j in occ.get(st[0], ()) if j > i and stmts[j] is not None}):
+        old, new = st[0], st[1]
+        for j in sorted({j for j in occ.get(old, ()) if j > i and stmts[j] is not None}):
             cons = stmts[j]
             if cons[1]:
-                cons[1] = pat.sub(st[1], cons[1])
-                occ.setdefault(st[1], []).append(j)
+                cons[1] = _TOKEN.sub(lambda mt: new if mt.group() == old else mt.group(),
+                                     cons[1])
+                occ.setdefault(new, []).append(j)
         stmts[i] = None
     # comment lines announcing a step that left no code
     out = [st for st in stmts if st is not None]
