@@ -11,11 +11,11 @@ Adaptations:
   ``ctx.saved_values`` become ``self.saved_values = (x, y)`` / ``self.saved_values``.
 - ``minitorch.Scalar`` -> ``autograd_core.Value``; ``Scalar.derivative`` -> ``Value.grad``;
   ``backward(d_output=5)`` -> ``backward(5)`` (our parameter is named ``gradient``, as torch's).
-- ``Scalar.chain_rule(d_output)`` (one node's step: the (input, d_output * local derivative) pairs,
-  one per input, in order) -> :func:`chain_rule` below, which reads the node's ``inputs`` and
-  ``local_grads`` from the graph. minitorch wraps a plain number input in a Scalar and lists it;
-  here it stays a constant input (a float) of the node and is listed the same way, so the counts
-  and positions match minitorch's.
+- ``Scalar.chain_rule(d_output)`` (one node's step: the (input, gradient sent to it) pairs, one
+  per input, in order) -> :func:`chain_rule` below: the node's ``inputs`` paired with what the
+  gate's ``backward(d_output)`` returns (the gate instance is the node's ``arg``). minitorch
+  wraps a plain number input in a Scalar and lists it; here it stays a constant input (a float)
+  of the node and is listed the same way, so the counts and positions match minitorch's.
 - test_chain_rule1/2 build a Scalar with a hand-written ``ScalarHistory(Function1, ctx,
   inputs=[x, x])`` and data 0.0; a Value's history is only ever made by applying the op, so these
   apply ``Function1`` to the same inputs (its data is then 10.0, which the tests do not read).
@@ -54,9 +54,15 @@ class Function2(Function):
 
 
 def chain_rule(node: Value, d_output: Any) -> list[tuple[Any, Any]]:
-    """minitorch's ``Scalar.chain_rule``: for each input of ``node``, in order, the input and
-    d_output times the node's local derivative for it (upstream x local)."""
-    return [(x, d_output * local) for x, local in zip(node.inputs, node.local_grads)]
+    """minitorch's ``Scalar.chain_rule``: for each input of ``node``, in order, the input and the
+    gradient this node sends it. For a gate that is what its ``backward(d_output)`` returns (the
+    gate instance is the node's ``arg``), as minitorch calls ``last_fn.backward(ctx, d_output)``;
+    for a built-in op, d_output times the op's local derivative (upstream x local)."""
+    if isinstance(node.arg, Function):
+        derivs = list(node.arg.backward(d_output))
+    else:
+        derivs = [d_output * local for local in node.local_grads]
+    return list(zip(node.inputs, derivs))
 
 
 # Checks for the chain rule function.
