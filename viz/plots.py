@@ -232,7 +232,7 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
             r = max(abs(lo - threshold), abs(hi - threshold), 1e-9)
             vmin, vmax = threshold - r, threshold + r
         norm = Normalize(vmin=vmin, vmax=vmax)
-        cmap = ListedColormap(_ramp(NEGATIVE, POSITIVE))
+        cmap = playground_cmap()
         cs = ax.contourf(xx, yy, score, levels=np.linspace(vmin, vmax, 21), cmap=cmap,
                          norm=norm, alpha=0.6, extend="both")
         # a boundary only where the output really changes (more than 1% of the colour scale):
@@ -265,6 +265,14 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
     if title:
         ax.set_title(title)
     return fig
+
+
+def playground_cmap() -> Any:
+    """The colour map of decision regions: orange (0 / negative) -> white -> blue (1 /
+    positive), for ``contourf`` on a fixed scale (``vmin=0, vmax=1`` for probabilities)."""
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap(_ramp(NEGATIVE, POSITIVE))
 
 
 def _ramp(a: str, b: str, n: int = 256) -> list[tuple[float, float, float]]:

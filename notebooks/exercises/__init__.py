@@ -110,7 +110,8 @@ def get(exercise_id: str) -> Exercise:
 def feedback(exercise_id: str, answer: Any) -> tuple[bool, str]:
     """``(right, message)`` for an answer, without printing (what :func:`check` prints)."""
     ex = get(exercise_id)
-    if answer is ... or (isinstance(answer, (tuple, list)) and any(a is ... for a in answer)):
+    if answer is ... or (isinstance(answer, (tuple, list, set, frozenset))
+                         and any(a is ... for a in answer)):
         return False, f"[{ex.id}] not answered yet: replace the ... with your answer."
     try:
         ok, message = ex.judge(answer)
