@@ -1,26 +1,22 @@
-"""Benchmark: the compiled batch executor (autograd_core.compile) against everything else.
+"""Benchmark: the compiler (autograd_core.compile) against hand-written numpy, PyTorch, micrograd.
 
 Run:  .venv/bin/python benchmarks/bench_compiled.py  [--quick]
 
-Part 1, micrograd's demo step: 100 two-moons points, MLP 2-16-16-1 (relu, linear output),
-loss = mean_i relu(1 - y_i score_i) + 1e-4 sum(p^2), backward, SGD update (lr = 0.9). Every
-implementation starts from the same weights and runs the same steps; the table gives the median
-time per step of several repeats, all measured in this run, and each one's ratio to the compiled
-step. Implementations:
+Every row of a table is measured in this run, from the same weights, as the median of several
+repeats (the fast rows interleaved, so a noisy neighbour slows them alike), with its ratio to
+the hand-written numpy step. This is a benchmark, not a test: it prints numbers and never fails.
 
-* compiled      ``compile(loss, 2, ())``; ``value_and_grad(X, y, params=theta)`` and an SGD
-                update on the parameter array (the fast path an optimizer over arrays uses)
-* compiled+Values  the same program through ``prog(X, y)``: reads each parameter's ``.data``,
-                adds into each ``.grad``, and SGD updates the Values (what nn's fit does)
-* numpy         the same network written by hand with numpy (forward, backward, update)
-* torch         PyTorch float64 on CPU, batched tensors, autograd (when installed)
-* eager         autograd_core's scalar engine, one graph per example (as micrograd's demo)
-* micrograd     micrograd 0.1.0 as installed (when installed)
-
-Part 2, handwritten digits: sklearn's 8x8 digits, MLP 64-32-10 (tanh), softmax cross-entropy,
-Adam, compiled; wall time including compilation, and test accuracy.
-
-This is a benchmark, not a test: it prints numbers and never fails a build.
+1. micrograd's demo step: 100 two-moons points, MLP 2-16-16-1 (relu, linear output),
+   loss = mean_i relu(1 - y_i score_i) + 1e-4 sum(p^2), backward, SGD (lr 0.9). Rows:
+   compiled with the neuron written micrograd's way (``sum((wi*xi for ...), self.b)``),
+   compiled with nn's ``dot`` neurons (``nn.MLP``), ``nn.fit(compiled=True)`` per step (one
+   full-batch epoch is one step), numpy by hand, PyTorch CPU float64, the eager engine,
+   micrograd 0.1.0.
+2. digits: sklearn's 8x8 digits, MLP 64-32-10 tanh, softmax cross-entropy, Adam (lr 0.01),
+   minibatches of 64: one epoch, compiled (the program and nn's array Adam, as fit runs them)
+   against PyTorch CPU float64 on the same minibatches.
+3. how cost grows: the compiled step for batches of 10 to 100,000 examples against numpy, and
+   compile time for graphs of 1k to 200k nodes (micrograd-style MLPs, and a deep chain).
 """
 
 from __future__ import annotations
@@ -35,8 +31,10 @@ from typing import Any
 
 import numpy as np
 
+import nn
 from autograd_core import Value, compile
 from autograd_core.functional import dot, logsumexp
+from nn.array_optim import array_optimizer
 
 SIZES = [2, 16, 16, 1]
 ALPHA = 1e-4
@@ -226,67 +224,64 @@ def timed_together(fns: dict[str, Callable[[], Any]], inner: int,
     return {name: (statistics.median(times[name]), first[name]) for name in fns}
 
 
-def bench_demo(quick: bool) -> list[tuple[str, float, float]]:
-    X, y = moons(100)
-    layers = init_weights()
-    rows: list[tuple[str, float, float]] = []  # (name, seconds per step, first loss)
 
-    model = ValueMLP(layers)
+class MicrogradNeuronMLP:
+    """The same MLP with each neuron written as micrograd writes it:
+    ``sum((wi * xi for wi, xi in zip(self.w, x)), self.b)`` (multiplies and a chain of adds)."""
+
+    def __init__(self, layers: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.layers = [[([Value(w) for w in W[j].tolist()], Value(float(b[j])))
+                        for j in range(W.shape[0])] for W, b in layers]
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for w, b in layer for p in [*w, b]]
+
+    def __call__(self, x: list[Any]) -> Value:
+        h = x
+        for i, layer in enumerate(self.layers):
+            h = [sum((wi * xi for wi, xi in zip(w, h)), b) for w, b in layer]
+            if i < len(self.layers) - 1:
+                h = [v.relu() for v in h]
+        return h[0]
+
+
+def nn_mlp(layers: list[tuple[np.ndarray, np.ndarray]]) -> nn.MLP:
+    """nn.MLP(2, [16, 16, 1]) holding the given weights (its parameter order is micrograd's)."""
+    model = nn.MLP(2, [16, 16, 1])
+    for p, x in zip(model.parameters(), flat(layers)):
+        p.data = x
+    return model
+
+
+def compiled_step(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[Callable[[], float], Any]:
+    """The compiled demo step on a parameter array: value_and_grad, then SGD."""
+    params = model.parameters()
+
+    def loss(x: list[Value], t: Value) -> Value:
+        return (1 - t * model(x)).relu() + ALPHA * sum(p * p for p in params)
+
     t0 = time.perf_counter()
-    prog = compile(demo_loss(model), 2, (), params=model.parameters())
-    compile_s = time.perf_counter() - t0
+    prog = compile(loss, 2, (), params=params)
+    prog.compile_seconds = time.perf_counter() - t0  # type: ignore[attr-defined]
     theta = prog.get_params()
 
-    def compiled() -> float:
-        loss, g = prog.value_and_grad(X, y, params=theta)
+    def step() -> float:
+        value, g = prog.value_and_grad(X, y, params=theta)
         theta[:] -= LR * g
-        return loss
+        return value
+    return step, prog
 
-    model_v = ValueMLP(layers)
-    prog_v = compile(demo_loss(model_v), 2, (), params=model_v.parameters())
-    params_v = model_v.parameters()
 
-    def compiled_values() -> float:
-        for p in params_v:
-            p.grad = 0.0
-        loss = prog_v(X, y)
-        for p in params_v:
-            p.data -= LR * p.grad
-        return loss
-
-    P = [a.copy() for W, b in layers for a in (W, b)]
-    fast: dict[str, Callable[[], Any]] = {
-        "compiled": compiled, "compiled+Values": compiled_values,
-        "numpy (by hand)": lambda: step_numpy(P, X, y)}
-    tstep = torch_step_fn(layers, X, y)
-    if tstep is not None:
-        fast["torch (CPU, f64)"] = tstep
-    results = timed_together(fast, 20 if quick else 50, 9 if quick else 21)
-    rows.extend((name, *results[name]) for name in fast)
-    model_e = ValueMLP(layers)
-    rows.append(("eager engine", *timed(lambda: step_eager(model_e, X, y), 1, 3 if quick else 5)))
-    mstep = micrograd_step_fn(layers, X, y)
-    if mstep is not None:
-        rows.append(("micrograd 0.1.0", *timed(mstep, 1, 3)))
-
-    print("micrograd demo step: 100 moons, MLP 2-16-16-1, hinge + L2, backward, SGD "
-          f"(compile: {compile_s * 1e3:.1f} ms, {prog.n_nodes} nodes -> {prog.n_groups} groups)")
-    base = rows[0][1]
-    print(f"  {'implementation':<18} {'per step':>12} {'vs compiled':>12} {'first loss':>12}")
-    for name, sec, loss in rows:
-        ratio = sec / base
-        rel = f"{ratio:.2f}x" if ratio < 100 else f"{ratio:,.0f}x"
-        print(f"  {name:<18} {fmt(sec):>12} {rel:>12} {loss:>12.6f}")
-    times = {name: sec for name, sec, _ in rows}
-    print(f"  compiled / numpy = {base / times['numpy (by hand)']:.2f}x (target <= 3x)", end="")
-    if "torch (CPU, f64)" in times:
-        print(f"; torch / compiled = {times['torch (CPU, f64)'] / base:.2f}x (target > 1x)",
-              end="")
-    if "micrograd 0.1.0" in times:
-        print(f"; micrograd / compiled = {times['micrograd 0.1.0'] / base:,.0f}x "
-              "(target >= 1000x)", end="")
-    print()
-    return rows
+def fit_per_step(layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, y: np.ndarray,
+                 epochs: int) -> float:
+    """Seconds per step of nn.fit(compiled=True) on the demo (full batch: an epoch is a step),
+    from epoch-callback time stamps (so compiling is not counted): the median interval."""
+    model = nn_mlp(layers)
+    stamps: list[float] = []
+    nn.fit(model, X, y, loss="hinge", l2=2 * ALPHA, epochs=epochs, progress=False,
+           compiled=True, optimizer=nn.SGD(model, lr=LR),
+           callbacks=[lambda e, logs: stamps.append(time.perf_counter())])
+    return statistics.median(np.diff(stamps).tolist())
 
 
 def fmt(sec: float) -> str:
@@ -297,78 +292,215 @@ def fmt(sec: float) -> str:
     return f"{sec:.2f} s"
 
 
+def ratio(a: float, b: float) -> str:
+    r = a / b
+    return f"{r:.2f}x" if r < 100 else f"{r:,.0f}x"
+
+
+TARGETS: list[str] = []
+
+
+def target(what: str, value: float, limit: float, less: bool = True, unit: str = "x") -> None:
+    ok = value <= limit if less else value > limit
+    TARGETS.append(f"  {'met ' if ok else 'MISS'}  {what}: {value:.2f}{unit} "
+                   f"(target {'<=' if less else '>'} {limit:g}{unit})")
+
+
+def bench_demo(quick: bool) -> None:
+    X, y = moons(100)
+    layers = init_weights()
+    mg_step, mg_prog = compiled_step(MicrogradNeuronMLP(layers), X, y)
+    nn_step, nn_prog = compiled_step(nn_mlp(layers), X, y)
+    P = [a.copy() for W, b in layers for a in (W, b)]
+    fast: dict[str, Callable[[], Any]] = {
+        "numpy (by hand)": lambda: step_numpy(P, X, y),
+        "compiled, micrograd neurons": mg_step, "compiled, nn.MLP": nn_step}
+    tstep = torch_step_fn(layers, X, y)
+    if tstep is not None:
+        fast["torch (CPU, f64)"] = tstep
+    res = timed_together(fast, 20 if quick else 50, 9 if quick else 21)
+    rows = [(name, *res[name]) for name in fast]
+    fit_s = statistics.median([fit_per_step(layers, X, y, 40 if quick else 100)
+                               for _ in range(3 if quick else 5)])
+    rows.append(("nn.fit(compiled=True)", fit_s, float("nan")))
+    model_e = ValueMLP(layers)
+    rows.append(("eager engine", *timed(lambda: step_eager(model_e, X, y), 1, 3 if quick else 5)))
+    mstep = micrograd_step_fn(layers, X, y)
+    if mstep is not None:
+        rows.append(("micrograd 0.1.0", *timed(mstep, 1, 3)))
+
+    print("1. micrograd's demo step: 100 moons, MLP 2-16-16-1, hinge + L2, backward, SGD")
+    print(f"   compile: micrograd neurons {mg_prog.compile_seconds * 1e3:.1f} ms "
+          f"({mg_prog.n_nodes} nodes -> {mg_prog.n_groups} groups), nn.MLP "
+          f"{nn_prog.compile_seconds * 1e3:.1f} ms ({nn_prog.n_nodes} nodes -> "
+          f"{nn_prog.n_groups} groups)")
+    base = res["numpy (by hand)"][0]
+    print(f"   {'implementation':<28} {'per step':>10} {'vs numpy':>10} {'first loss':>12}")
+    for name, sec, loss in rows:
+        print(f"   {name:<28} {fmt(sec):>10} {ratio(sec, base):>10} {loss:>12.6f}")
+    t = {name: sec for name, sec, _ in rows}
+    target("micrograd neurons compiled / numpy", t["compiled, micrograd neurons"] / base, 1.5)
+    target("nn.MLP compiled / numpy", t["compiled, nn.MLP"] / base, 1.3)
+    target("fit(compiled=True) step / bare program", fit_s / t["compiled, nn.MLP"], 1.2)
+    if "torch (CPU, f64)" in t:
+        target("torch / nn.MLP compiled", t["torch (CPU, f64)"] / t["compiled, nn.MLP"], 1.0,
+               less=False)
+    if "micrograd 0.1.0" in t:
+        target("micrograd / nn.MLP compiled", t["micrograd 0.1.0"] / t["compiled, nn.MLP"],
+               1000.0, less=False)
+    target("moons model compile time (nn.MLP)", nn_prog.compile_seconds * 1e3, 50.0, unit=" ms")
+    target("moons model compile time (micrograd neurons)", mg_prog.compile_seconds * 1e3, 50.0,
+           unit=" ms")
+
+
 def bench_digits(quick: bool) -> None:
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        print("digits: scikit-learn is not installed; skipped")
+        print("\n2. digits: scikit-learn is not installed; skipped")
         return
-    t_start = time.perf_counter()
     digits = load_digits()
     X = digits.data / 16.0
     y = digits.target
     rng = np.random.default_rng(0)
-    perm = rng.permutation(len(X))
-    n_test = 360
-    test, train = perm[:n_test], perm[n_test:]
+    order = rng.permutation(len(X))
+    batches = [order[i:i + 64] for i in range(0, len(order), 64)]
     onehot = np.eye(10)
 
-    prng = random.Random(0)
-    sizes = [64, 32, 10]
-    layers = []
-    for nin, nout in zip(sizes, sizes[1:]):
-        bound = (6.0 / (nin + nout)) ** 0.5  # Glorot uniform
-        layers.append([([Value(prng.uniform(-bound, bound)) for _ in range(nin)], Value(0.0))
-                       for _ in range(nout)])
-    params = [p for layer in layers for w, b in layer for p in [*w, b]]
+    model = nn.MLP(64, [32, 10], activation="tanh", init="xavier", seed=0)
+    params = model.parameters()
 
-    def logits(x: list[Any]) -> list[Value]:
-        h = [dot(w, x, b).tanh() for w, b in layers[0]]
-        return [dot(w, h, b) for w, b in layers[1]]
-
-    def loss(x: list[Value], t: list[Value]) -> Value:  # softmax cross-entropy, one-hot target
-        z = logits(x)
+    def loss(x: list[Value], t: list[Value]) -> Value:
+        z: Any = model(x)
         return logsumexp(z) - dot(t, z)
 
     t0 = time.perf_counter()
     prog = compile(loss, 64, 10, params=params)
-    predict = compile(logits, 64, params=params)
     compile_s = time.perf_counter() - t0
+    init = prog.get_params()
 
-    theta = prog.get_params()  # Adam over the parameter array
-    m = np.zeros_like(theta)
-    v = np.zeros_like(theta)
-    lr, b1, b2, eps = 1e-2, 0.9, 0.999, 1e-8
-    batch = 64
-    epochs = 10 if quick else 30
-    step = 0
-    t_train = time.perf_counter()
-    for _ in range(epochs):
-        order = rng.permutation(train)
-        for i in range(0, len(order), batch):
-            idx = order[i:i + batch]
-            _, g = prog.value_and_grad(X[idx], onehot[y[idx]], params=theta)
-            step += 1
-            m = b1 * m + (1 - b1) * g
-            v = b2 * v + (1 - b2) * g * g
-            theta -= lr * (m / (1 - b1 ** step)) / (np.sqrt(v / (1 - b2 ** step)) + eps)
-    train_s = time.perf_counter() - t_train
-    acc = float((predict.forward(X[test], params=theta).argmax(1) == y[test]).mean())
-    total = time.perf_counter() - t_start
-    print(f"\ndigits: MLP 64-32-10 tanh, cross-entropy, Adam lr 1e-2, batch {batch}, {epochs} "
-          f"epochs ({step} steps) on {len(train)} images")
-    print(f"  compile {compile_s * 1e3:.0f} ms ({prog.n_nodes} nodes -> {prog.n_groups} groups), "
-          f"train {train_s:.2f} s ({train_s / step * 1e3:.2f} ms/step), total wall {total:.2f} s "
-          "including data loading and compilation")
-    print(f"  test accuracy {acc * 100:.1f}% on {n_test} held-out images")
+    def compiled_epoch() -> float:
+        theta = init.copy()
+        opt = array_optimizer(nn.Adam(params, lr=0.01), params)
+        assert opt is not None
+        value = 0.0
+        for idx in batches:
+            value, g = prog.value_and_grad(X[idx], onehot[y[idx]], params=theta)
+            opt.step(theta, g)
+        return value
+
+    fns: dict[str, Callable[[], Any]] = {"compiled (program + array Adam)": compiled_epoch}
+    try:
+        import torch
+    except ImportError:
+        torch = None  # type: ignore[assignment]
+    if torch is not None:
+        torch.set_num_threads(1)
+        Xt = torch.tensor(X)
+        yt = torch.tensor(y)
+        layers = [(np.array([[p.data for p in n.w] for n in layer.neurons]),
+                   np.array([n.b.data for n in layer.neurons])) for layer in model.layers]
+
+        def torch_epoch() -> float:
+            lin1 = torch.nn.Linear(64, 32, dtype=torch.float64)
+            lin2 = torch.nn.Linear(32, 10, dtype=torch.float64)
+            with torch.no_grad():
+                for lin, (W, b) in zip((lin1, lin2), layers):
+                    lin.weight.copy_(torch.tensor(W))
+                    lin.bias.copy_(torch.tensor(b))
+            net = torch.nn.Sequential(lin1, torch.nn.Tanh(), lin2)
+            opt = torch.optim.Adam(net.parameters(), lr=0.01)
+            value = 0.0
+            for idx in batches:
+                ti = torch.as_tensor(idx)
+                out = torch.nn.functional.cross_entropy(net(Xt[ti]), yt[ti])
+                opt.zero_grad()
+                out.backward()
+                opt.step()
+                value = float(out.detach())
+            return value
+        fns["torch (CPU, f64)"] = torch_epoch
+    res = timed_together(fns, 1, 3 if quick else 7)
+    print(f"\n2. digits: MLP 64-32-10 tanh, cross-entropy, Adam lr 0.01, {len(batches)} "
+          f"minibatches of 64 ({len(X)} images), one epoch")
+    print(f"   compile {compile_s * 1e3:.0f} ms ({prog.n_nodes} nodes -> {prog.n_groups} groups)")
+    base = res["compiled (program + array Adam)"][0]
+    print(f"   {'implementation':<34} {'epoch':>10} {'vs compiled':>12} {'last loss':>12}")
+    for name, (sec, last) in res.items():
+        print(f"   {name:<34} {fmt(sec):>10} {ratio(sec, base):>12} {last:>12.6f}")
+    if "torch (CPU, f64)" in res:
+        target("digits epoch: torch / compiled", res["torch (CPU, f64)"][0] / base, 1.0,
+               less=False)
+
+
+def bench_scaling(quick: bool) -> None:
+    layers = init_weights()
+    model = nn_mlp(layers)
+    params = model.parameters()
+    prog = compile(lambda x, t: (1 - t * model(x)).relu() + ALPHA * sum(p * p for p in params),
+                   2, (), params=params)
+    theta = prog.get_params()
+    rng = np.random.default_rng(0)
+    print("\n3. how cost grows")
+    print("   the demo step (forward + backward + SGD) for a batch of N examples")
+    print(f"   {'N':>8} {'compiled':>10} {'numpy':>10} {'ratio':>7} {'compiled per example':>22}")
+    sizes = [10, 100, 1000, 10_000, 100_000]
+    for n in sizes:
+        X = rng.normal(size=(n, 2))
+        y = np.sign(X[:, 0] * X[:, 1]) + (X[:, 0] * X[:, 1] == 0)
+        P = [a.copy() for W, b in layers for a in (W, b)]
+        th = theta.copy()
+
+        def comp(X: np.ndarray = X, y: np.ndarray = y, th: np.ndarray = th) -> float:
+            v, g = prog.value_and_grad(X, y, params=th)
+            th -= 1e-3 * g
+            return v
+
+        def hand(P: list[np.ndarray] = P, X: np.ndarray = X, y: np.ndarray = y) -> float:
+            return step_numpy(P, X, y)
+
+        inner = max(1, 2000 // n)
+        res = timed_together({"c": comp, "n": hand}, inner, 5 if quick else 9)
+        c, h = res["c"][0], res["n"][0]
+        print(f"   {n:>8,} {fmt(c):>10} {fmt(h):>10} {c / h:>6.2f}x {c / n * 1e9:>19.0f} ns")
+    print("   compile time against graph size")
+    print(f"   {'graph':<40} {'nodes':>8} {'groups':>7} {'compile':>10} {'per node':>10}")
+    widths = [16, 32, 64, 128] if quick else [16, 32, 64, 128, 256]
+    for w in widths:
+        big = [(np.asarray(rng.uniform(-1, 1, (o, i))), np.zeros(o))
+               for i, o in zip([2, w, w], [w, w, 1])]
+        mg = MicrogradNeuronMLP(big)
+        t0 = time.perf_counter()
+        p = compile(lambda x, t, mg=mg: (1 - t * mg(x)).relu(), 2, (), params=mg.parameters())
+        sec = time.perf_counter() - t0
+        print(f"   {f'micrograd-neuron MLP 2-{w}-{w}-1':<40} {p.n_nodes:>8,} {p.n_groups:>7} "
+              f"{fmt(sec):>10} {sec / p.n_nodes * 1e6:>7.1f} us")
+        del p, mg
+    for depth in [300, 3000] if quick else [300, 3000, 30_000]:
+        wv, bv = Value(0.5), Value(0.1)
+
+        def chain(x: list[Value], depth: int = depth) -> Value:
+            h = x[0]
+            for _ in range(depth):
+                h = (h * wv + bv).tanh()
+            return h
+
+        t0 = time.perf_counter()
+        p = compile(chain, 1, params=[wv, bv])
+        sec = time.perf_counter() - t0
+        print(f"   {f'chain tanh(h w + b), depth {depth:,}':<40} {p.n_nodes:>8,} {p.n_groups:>7} "
+              f"{fmt(sec):>10} {sec / p.n_nodes * 1e6:>7.1f} us")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller graphs")
     args = parser.parse_args()
     bench_demo(args.quick)
     bench_digits(args.quick)
+    bench_scaling(args.quick)
+    print("\ntargets")
+    print("\n".join(TARGETS))
 
 
 if __name__ == "__main__":

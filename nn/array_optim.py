@@ -18,9 +18,10 @@ and are tested to 1e-12), with g = grad + weight_decay * p:
 
 The learning rate (a number or a schedule) and the step counter are the optimizer object's own,
 so schedules and ``opt.steps`` behave as in the eager loop. :meth:`ArrayOptimizer.write_back`
-puts the numbers where the eager objects keep them (``p.data``, ``p.grad``, the optimizer's
-buffers): fit calls it at the end of every epoch, before callbacks and validation read the
-model, and when training stops for any reason, so eager and compiled training can alternate.
+puts the numbers where the eager objects keep them (``p.data``, the optimizer's buffers, and
+``p.grad`` when training ends): fit calls it at the end of every epoch, before callbacks and
+validation read the model, and when training stops for any reason, so eager and compiled
+training can alternate.
 """
 
 from __future__ import annotations
@@ -56,12 +57,12 @@ class ArrayOptimizer:
         return {k: None if getattr(opt, k) is None else np.array(getattr(opt, k), dtype=float)
                 for k in names}
 
-    def write_back(self, theta: np.ndarray, order: list[Value]) -> None:
-        """Write the parameters (and the last gradient) into the Values and the optimizer's
-        state into its lists, as the eager loop leaves them."""
+    def write_back(self, theta: np.ndarray, order: list[Value], grads: bool = True) -> None:
+        """Write the parameters (and, with ``grads``, the last gradient) into the Values and the
+        optimizer's state into its lists, as the eager loop leaves them."""
         for p, x in zip(order, theta.tolist()):
             p.data = x
-        if self.grad is not None:
+        if grads and self.grad is not None:
             for p, g in zip(order, self.grad.tolist()):
                 p.grad = g
         for k, arr in self.state.items():

@@ -411,11 +411,12 @@ class _CompiledRunner:
             theta[:] = self.prog.get_params()
         return obj - pen, outs
 
-    def sync(self) -> None:
+    def sync(self, final: bool = False) -> None:
         """Write the parameters and the optimizer's state from the arrays into the Values
-        and the optimizer object (the end of an epoch, or of training)."""
+        and the optimizer object (the end of an epoch); ``final``: also the last gradient
+        into ``.grad`` (the end of training)."""
         if self.arr is not None:
-            self.arr.write_back(self.theta, self.prog.parameters)
+            self.arr.write_back(self.theta, self.prog.parameters, grads=final)
 
     def evaluate(self, Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray,
                  mfns: list[tuple[str, Callable[[np.ndarray, np.ndarray], float]]]
@@ -588,7 +589,7 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
                                "the model keeps its latest weights")
     finally:
         if runner is not None:
-            runner.sync()
+            runner.sync(final=True)
         if bar is not None:
             bar.close()
         if is_module:

@@ -159,12 +159,30 @@ def _cat(parts: tuple[np.ndarray, ...]) -> np.ndarray:
 
 
 class _Probe:
-    """A stand-in for one input, to see whether an n-ary rule's local gradients are numbers."""
+    """A stand-in for one input, to see whether an n-ary rule's local gradients are numbers
+    or the inputs themselves."""
+
+    def __init__(self, index: int = -1) -> None:
+        self.index = index
 
 
 class _NoMath:
     def __getattr__(self, name: str) -> Any:
         raise NotSymbolic(name)
+
+
+def _input_locals(rule: Rule, n: int, k: Any) -> list[int] | None:
+    """When each local gradient of an n-ary rule is one of its inputs (dot: d/dw_i = x_i,
+    d/dx_i = w_i), the index of that input for each; else None. Read off the table by calling
+    ``rule.local`` on probes."""
+    probes = tuple(_Probe(i) for i in range(n))
+    try:
+        res = tuple(rule.local(_NoMath(), probes, _Probe(), k))
+    except Exception:
+        return None
+    if len(res) != n or not all(isinstance(r, _Probe) and 0 <= r.index < n for r in res):
+        return None
+    return [r.index for r in res]
 
 
 def _constant_locals(rule: Rule, n: int, k: Any) -> list[float] | None:
@@ -749,6 +767,9 @@ class Code:
                 cname = self.const_array(np.array(consts).reshape((n, 1, 1) if b else (n, 1)),
                                          "local_" + rule.name)
                 Cn = self.bind_b(f"{cname} * {dZ}")
+            elif (perm := _input_locals(rule, n, k)) is not None:
+                ix = self.const_array(np.array(perm, dtype=np.intp), "local_" + rule.name)
+                Cn = self.bind_b(f"{XS}[{ix}] * {dZ}")
             else:
                 Cn = self.bind_b(f"_local({rname}.local(m, {XS}, {grp.name}, {kx}), "
                                  f"{3 if b else 2}) * {dZ}")
