@@ -116,8 +116,8 @@ def feedback(exercise_id: str, answer: Any) -> tuple[bool, str]:
     try:
         ok, message = ex.judge(answer)
     except NotAnswered:
-        return False, (f"[{ex.id}] not answered yet: your code still gives ... where a number "
-                       "should be.")
+        return False, (f"[{ex.id}] not answered yet: part of your code is still ...; fill it "
+                       "in and run the cell again.")
     except Exception as e:  # the learner's code failed: name it, no traceback
         ok, message = False, f"your code raised {type(e).__name__}: {e}"
     if ok:
