@@ -5,6 +5,9 @@ upstream gradient times local gradient. Every op's math is written once in the o
 (:mod:`autograd_core.rules`).
 """
 
+from importlib.metadata import PackageNotFoundError as _NotInstalled
+from importlib.metadata import version as _version
+
 from autograd_core.backward import grad, reverse_topological, topological_order, zero_grad
 from autograd_core.compiled import compile as compile  # the batch executor (issue 6)
 from autograd_core.forward import hvp, jvp
@@ -33,6 +36,11 @@ from autograd_core.value import (
     is_grad_enabled,
     use_accelerator,
 )
+
+try:
+    __version__ = _version("autograd-core")  # the installed distribution's version
+except _NotInstalled:  # a source tree that was never pip-installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "atan2", "hypot", "hvp", "jvp", "maximum", "minimum", "remainder",

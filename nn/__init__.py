@@ -10,6 +10,7 @@ training loop that returns a :class:`History`. XOR in three lines::
     nn.fit(model, X, y, loss='mse', optimizer=nn.SGD(model, lr=0.1, momentum=0.9), epochs=500)
 """
 
+from autograd_core import __version__ as __version__
 from nn import data, init, losses, metrics, schedules
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP, Dropout, Layer, Neuron

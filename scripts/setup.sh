@@ -52,7 +52,7 @@ if ! command -v dot >/dev/null 2>&1; then
       || say "apt-get could not install graphviz; see the README's Graphviz section"
   elif command -v apt-get >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     say "installing Graphviz (sudo apt-get install graphviz)"
-    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null \
+    (sudo -n apt-get update -qq && sudo -n DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null \
       || say "apt-get could not install graphviz; see the README's Graphviz section"
   fi
 fi

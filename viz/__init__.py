@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core import __version__ as __version__
 from viz.graph import GraphTooLargeError, dot_source, draw_dot, draw_graph
 from viz.network import draw_network
 from viz.render import GraphvizNotFoundError, render
