@@ -494,11 +494,11 @@ def build_playground(out: Path, grid_name: str) -> dict[str, Any]:
                         f"{time.perf_counter() - t0:.0f} s")
     seconds = time.perf_counter() - t0
     epochs = list(range(0, spec["epochs"] + 1, spec["every"]))
-    command = "make site  (python scripts/build_site.py" + (
-        f" --grid {grid_name})" if grid_name != "full" else ")")
+    command = "python scripts/build_site.py" + (
+        f" --grid {grid_name}" if grid_name != "full" else "  (make site)")
     provenance = (
         f"Every run on this page was computed by autograd-core when the site was built, with "
-        f"the command `{command}`: nn.MLP(2, [hidden..., 1], init='xavier', seed=1) trained "
+        f"the command {command}: nn.MLP(2, [hidden..., 1], init='xavier', seed=1) trained "
         f"by nn.fit(..., loss='bce_with_logits', optimizer='sgd', batch_size=10, "
         f"compiled=True) for {spec['epochs']} epochs on half of 200 points (the other half is "
         f"the test set), L2 penalty as chosen. Every {spec['every']} epochs the build recorded "
