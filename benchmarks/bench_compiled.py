@@ -273,15 +273,23 @@ def compiled_step(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[Callable[[]
 
 
 def fit_per_step(layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, y: np.ndarray,
-                 epochs: int) -> float:
-    """Seconds per step of nn.fit(compiled=True) on the demo (full batch: an epoch is a step),
-    from epoch-callback time stamps (so compiling is not counted): the median interval."""
-    model = nn_mlp(layers)
-    stamps: list[float] = []
-    nn.fit(model, X, y, loss="hinge", l2=2 * ALPHA, epochs=epochs, progress=False,
-           compiled=True, optimizer=nn.SGD(model, lr=LR),
-           callbacks=[lambda e, logs: stamps.append(time.perf_counter())])
-    return statistics.median(np.diff(stamps).tolist())
+                 steps: int, repeats: int) -> float:
+    """Seconds per step of nn.fit(compiled=True) on the demo (full batch: an epoch is a step,
+    no callback): runs of 10 and of 10 + ``steps`` epochs, interleaved; the difference of their
+    median times over ``steps``, so compiling (in both) cancels."""
+    def run(epochs: int) -> float:
+        model = nn_mlp(layers)
+        t0 = time.perf_counter()
+        nn.fit(model, X, y, loss="hinge", l2=2 * ALPHA, epochs=epochs, progress=False,
+               compiled=True, optimizer=nn.SGD(model, lr=LR))
+        return time.perf_counter() - t0
+
+    short: list[float] = []
+    long: list[float] = []
+    for _ in range(repeats):
+        short.append(run(10))
+        long.append(run(10 + steps))
+    return (statistics.median(long) - statistics.median(short)) / steps
 
 
 def fmt(sec: float) -> str:
@@ -320,8 +328,7 @@ def bench_demo(quick: bool) -> None:
         fast["torch (CPU, f64)"] = tstep
     res = timed_together(fast, 20 if quick else 50, 9 if quick else 21)
     rows = [(name, *res[name]) for name in fast]
-    fit_s = statistics.median([fit_per_step(layers, X, y, 40 if quick else 100)
-                               for _ in range(3 if quick else 5)])
+    fit_s = fit_per_step(layers, X, y, 200 if quick else 500, 3 if quick else 7)
     rows.append(("nn.fit(compiled=True)", fit_s, float("nan")))
     model_e = ValueMLP(layers)
     rows.append(("eager engine", *timed(lambda: step_eager(model_e, X, y), 1, 3 if quick else 5)))

@@ -19,8 +19,9 @@ and are tested to 1e-12), with g = grad + weight_decay * p:
 The learning rate (a number or a schedule) and the step counter are the optimizer object's own,
 so schedules and ``opt.steps`` behave as in the eager loop. :meth:`ArrayOptimizer.write_back`
 puts the numbers where the eager objects keep them (``p.data``, the optimizer's buffers, and
-``p.grad`` when training ends): fit calls it at the end of every epoch, before callbacks and
-validation read the model, and when training stops for any reason, so eager and compiled
+``p.grad`` when training ends): fit calls it at the end of every epoch in which anything can
+look at the model (a callback, early stopping; validation and metrics read the arrays) and when
+training stops for any reason (the end, early stopping, Ctrl-C, an error), so eager and compiled
 training can alternate.
 """
 

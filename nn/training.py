@@ -198,7 +198,11 @@ def _check_finite(arr: np.ndarray, name: str, who: str) -> None:
 
 def _batches3(Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray, batch_size: int,
               seed: int | None, shuffle: bool) -> Any:
-    """The minibatches :func:`minibatches` yields, with the encoded targets ``Ya`` alongside."""
+    """The minibatches :func:`minibatches` yields, with the encoded targets ``Ya`` alongside.
+    One batch of everything is not shuffled: its mean loss is the same in any order."""
+    if batch_size >= len(Xa):
+        yield Xa, Ya, ya
+        return
     idx = np.arange(len(Xa))
     for Xb, ib in minibatches(Xa, idx, batch_size, seed=seed, shuffle=shuffle):
         rows = np.asarray(ib, dtype=int)
@@ -386,7 +390,8 @@ class _CompiledRunner:
         if not (self.l1 or self.l2):
             return 0.0
         theta = self.theta[:len(self.params)]
-        return float(0.5 * self.l2 * np.dot(theta, theta) + self.l1 * np.abs(theta).sum())
+        total = 0.5 * self.l2 * float(np.dot(theta, theta)) if self.l2 else 0.0
+        return total + self.l1 * float(np.abs(theta).sum()) if self.l1 else total
 
     def step(self, Xb: np.ndarray, Yb: np.ndarray, opt: Optimizer, want_outputs: bool
              ) -> tuple[float, np.ndarray | None]:
@@ -546,8 +551,8 @@ def fit(model: Any, X: Any, y: Any, loss: str | Callable[..., Value] = "mse",
                 if mfns:
                     outs_all.append(_out_array(outs))
                     ys_all.append(yb)
-            if runner is not None:
-                runner.sync()
+            if runner is not None and (callbacks or stopper is not None):
+                runner.sync()  # the epoch's weights into the Values: someone may look at them
             logs = {"loss": total / n}
             if mfns:
                 outputs = np.concatenate(outs_all)

@@ -493,9 +493,12 @@ class Code:
 
     def accumulate_s(self, rows: list[int], C: str) -> None:
         """gs[rows] += C (C: one number per row, or one number for a single row)."""
-        if len(set(rows)) < len(rows):
+        if len(set(rows)) < len(rows):  # a row repeats: bincount sums its contributions
             ix = self.const_array(np.array(rows, dtype=np.intp))
-            self.bwd.append((None, f"np.add.at(gs, {ix}, {C})", ATOM, ""))
+            w = C if C.endswith((".ravel()", "[:, 0]", ".sum(axis=1)")) else \
+                f"np.broadcast_to({C}, ({len(rows)},))"
+            self.bwd.append((None, f"gs += np.bincount({ix}, {w}, {self.sch.n_shared})", ATOM,
+                             ""))
         elif len(rows) == 1 and C.endswith(".sum()"):
             self.bwd.append((None, f"gs[{rows[0]}] += {C}", ATOM, ""))
         elif _slice(rows) is not None:
@@ -699,8 +702,7 @@ class Code:
                 rows = wrows.reshape(-1).tolist()
                 gW = "g" + wexpr + ("[:]" if wexpr.endswith(")") else "")
                 if len(set(rows)) < len(rows):
-                    gW = f"np.add.at(gs, {wexpr[2:-1]}, {dW})"
-                    self.bwd.append((None, gW, ATOM, ""))
+                    self.accumulate_s(rows, f"{dW}.ravel()")
                 else:
                     self.bwd.append((None, f"{gW} += {dW}", ATOM, ""))
             if xop.needs:

@@ -199,6 +199,9 @@ def _merge_sums(order: list[Node], outputs: list[Node]) -> list[Node]:
                     stack.extend(reversed(x.inputs))
                 else:
                     terms.append(x)
+            # Python's sum() starts from 0: a constant 0 adds nothing (x + 0.0 is x)
+            if len(terms) > 2 and any(not isinstance(t, Node) and t == 0.0 for t in terms):
+                terms = [t for t in terms if isinstance(t, Node) or t != 0.0]
             n.op, n.k, n.inputs = "sum", None, tuple(terms)
     return kept
 
