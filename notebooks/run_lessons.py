@@ -88,6 +88,24 @@ def _renumber_widgets(nb: Any) -> None:
         nb.metadata["widgets"] = fix(nb.metadata["widgets"])
 
 
+def _merge_streams(nb: Any) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one: the kernel splits a
+    cell's printing into chunks at timing-dependent points, which would change the committed
+    notebook from run to run."""
+    for cell in nb.cells:
+        merged: list[Any] = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (out.get("output_type") == "stream" and prev is not None
+                    and prev.get("output_type") == "stream"
+                    and prev.get("name") == out.get("name")):
+                prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def execute(nb: Any, timeout: int = 300) -> Any:
     """Run every cell in a fresh python3 kernel with cwd notebooks/ and the Agg backend."""
     from nbclient import NotebookClient
@@ -97,6 +115,7 @@ def execute(nb: Any, timeout: int = 300) -> Any:
                    resources={"metadata": {"path": str(HERE)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    _merge_streams(nb)
     _renumber_widgets(nb)
     return nb
 
