@@ -531,6 +531,9 @@ class Code:
             C = f"{Cp}.sum()" if op.collapsed else f"{Cp}.sum(axis=1)"
         elif op.collapsed:
             C = f"{Cp}.sum()"
+        if op.expr in self.keep:  # a named operand (a layer's biases b1): name its gradient
+            self.bwd.append(("d" + op.expr, C, ATOM, ""))
+            C = "d" + op.expr
         self.accumulate_s(rows[:1] if op.collapsed else rows, C)
 
     def bind_b(self, expr: str) -> str:
@@ -609,7 +612,7 @@ class Code:
         layer = getattr(grp, "layer", 0)
         if b and layer and grp.name.startswith("Z"):
             for op in ops:
-                if op.kind == "S" and not op.collapsed:
+                if op.kind == "S" and (not op.collapsed or g == 1):
                     nodes = [self._node_of(r) for r in op.refs]
                     stem = self._stem([x.label if isinstance(x, Node) else None for x in nodes])
                     op.expr = self.bind(op.expr, stem or f"b{layer}",
@@ -840,7 +843,7 @@ class Code:
             self.ns["consts"] = np.array(sch.consts, dtype=float)
             tail = f", np.empty({extra})" if extra else ""
             pre.append(("s", f"np.concatenate((theta, consts{tail}))", ATOM,
-                        f"shared numbers: {P} parameters, {nc} constants"
+                        f"shared numbers: {P} parameters, {nc} constant{'s' * (nc != 1)}"
                         + (f", {extra} results of them" if extra else "")))
         else:
             pre.append(("s", "theta", ATOM, f"shared numbers: the {P} parameters"))
@@ -852,8 +855,9 @@ class Code:
                 expr = f"{nm}_in.T"
             else:
                 expr = f"{nm}_in.reshape(N, -1).T"
-            pre.append((nm, expr, ATOM, f"input {nm}: {self.size[nm]} row(s), one column per "
-                                        "example"))
+            rows = self.size[nm]
+            pre.append((nm, expr, ATOM, f"input {nm}: {rows} row{'s' * (rows != 1)}, a column "
+                                        "per example"))
         body = pre + list(self.fwd)
         n_fwd = len(body)
         if grad:
