@@ -549,6 +549,8 @@ class Code:
             back: Callable[[], None] | None
             if id(grp) in self.matmul:
                 back = self._matmul(grp, *self.matmul[id(grp)])
+            elif grp.rule.name == "sum" and grp.n_inputs == 1:
+                back = self._identity(grp)
             elif grp.rule.arity in (1, 2):
                 back = self._elementwise(grp)
             else:
@@ -663,6 +665,28 @@ class Code:
                 else:
                     C, fresh = f"{render(L, 13)} * {dZ}", True
                 self.scatter(ops[j], C, fresh, b)
+        return back
+
+    def _identity(self, grp: Group) -> Callable[[], None] | None:
+        """A sum of one input is that input (its local gradient is the rule's 1)."""
+        b = grp.batched
+        op = self.operand([m.inputs[0] for m in grp.members], b)
+        expr = op.expr
+        if len(grp.members) > 1 and op.collapsed:
+            expr = f"np.broadcast_to({expr}, ({len(grp.members)}, N))" if b else \
+                f"np.broadcast_to({expr}, ({len(grp.members)},))"
+        if b:
+            self.fwd.append((grp.name, expr, ATOM, "sum of one input"))
+        else:
+            self.fwd.append((None, f"{grp.name} = {expr}", ATOM, "sum of one input"))
+        dZ = ("d" if b else "g") + grp.name
+        if not op.needs:
+            return None
+
+        def back() -> None:
+            if b and self.gstate.get(dZ) is None:
+                return
+            self.scatter(op, dZ, False, b)
         return back
 
     def _node_of(self, ref: tuple[Any, ...]) -> Node | None:
