@@ -168,7 +168,10 @@ assert gap_sgd > gap_mini > 0
 # \frac{\partial p}{\partial w_i} = p(1-p)\,x_i = 0.25\,x_i .$$
 #
 # Each "must move by" is a wanted change divided by a gradient: the blame a node carries is its
-# gradient, and backprop hands it down the graph one local gradient at a time.
+# gradient, and backprop hands it down the graph one local gradient at a time. The graph below
+# shows it node by node: p carries −2, the sigmoid's local gradient 0.25 turns that into −0.5 for
+# z, and the products hand −0.5 × x to each weight ($z$ prints as −1.1e-16: zero up to
+# rounding).
 
 # %%
 w1, w2 = Value(0.3, label='w1'), Value(0.4, label='w2')
@@ -185,6 +188,7 @@ print(f"for L to go down by 0.1, p must go up by {need_p:.3f}")
 print(f"for p to go up by {need_p:.2f}: w1 must move by {need_w1:+.3f}, w2 by {need_w2:+.3f}")
 assert abs(dL_dp + 2) < 1e-12 and abs(need_p - 0.05) < 1e-12
 assert abs(need_w1 - 0.09) < 1e-12 and abs(need_w2 + 0.12) < 1e-12
+viz.draw_graph(L, rankdir='TB', params=[w1, w2], precision=3)
 
 # %% [markdown]
 # The gradient is a *first-order* promise: it is exact only for tiny moves. Moving w₁ by the
