@@ -654,7 +654,12 @@ class Code:
                                     f"{', '.join(s.text for s in syms)}, {outs.text}, "
                                     f"{self._k(k)})")
                 locs = tuple(Sym(f"{lname}[{j}]") for j in range(rule.arity))
-            for j in todo:
+            slots = todo
+            if len(todo) == 2 and ops[0].refs == ops[1].refs and ops[0].expr == ops[1].expr:
+                # both inputs are the same rows (p * p): one contribution, the two locals added
+                locs = (locs[0] + locs[1], None)
+                slots = [0]
+            for j in slots:
                 L = locs[j]
                 if isinstance(L, Sym):
                     C, fresh = f"{dZ} * {render(L, 13)}", True
