@@ -562,7 +562,11 @@ class Code:
             return
         root = sch.outputs[0]
         mean = self.reduction == "mean"
-        if root.batched:
+        if root.op == "input":  # the loss is an input: no parameter can change it
+            name = self.input_names[int(root.k)]
+            self.loss = (f"float({name}[{root.index}].sum() * (1.0 / N))" if mean
+                         else f"float({name}[{root.index}].sum())")
+        elif root.batched:
             assert root.group is not None
             name = root.group.name
             row = name if self.size[name] == 1 else f"{name}[{root.row}:{root.row + 1}]"

@@ -379,3 +379,13 @@ def test_source_is_the_code_that_runs() -> None:
     loss, g = ns["again"](np.array([0.5]), X)
     assert (loss, g.tolist()) == (lambda r: (r[0], r[1].tolist()))(prog.value_and_grad(X))
     assert_close(loss, eager(lambda x: (x[0] * w).exp(), [w], [X])[0])
+
+
+def test_a_loss_that_is_an_input_or_a_parameter() -> None:
+    X = np.arange(6.0).reshape(3, 2)
+    loss, grads = compile(lambda x: x[1], 2).value_and_grad(X)
+    assert (loss, grads.tolist()) == (3.0, [])
+    w = Value(2.0)
+    assert compile(lambda x: w, 2).value_and_grad(X)[0] == 2.0
+    loss, grads = compile(lambda x: w * w, 2, reduction="sum").value_and_grad(X)
+    assert (loss, grads.tolist()) == (12.0, [12.0])  # 3 examples x w^2, 3 x 2w
