@@ -41,7 +41,7 @@ from autograd_core.rules import RULES, Rule
 __all__ = ["Code", "Sym", "render"]
 
 ATOM = 100
-_RESERVED = {"np", "m", "s", "gs", "N", "theta", "loss", "scale", "rule", "sum", "abs", "float",
+_RESERVED = {"np", "m", "s", "gs", "N", "theta", "loss", "consts", "rule", "sum", "abs", "float",
              "None", "True", "False", "def", "return", "lambda", "if", "else", "for", "in", "is",
              "not", "and", "or", "del", "pass", "class", "from", "import", "as", "with", "global"}
 
@@ -282,8 +282,7 @@ class Code:
         if base[0].isdigit():
             base = "t" + base
         name, i = base, 1
-        while name in self.names or "d" + name in self.names or name.startswith("_") and \
-                name in self.ns:
+        while name in self.names or "d" + name in self.names or name in self.ns:
             i += 1
             name = f"{base}_{i}"
         self.names.add(name)
@@ -316,13 +315,16 @@ class Code:
             pre = pre[:i]
         if len(labels) > 1 or "[" in pre:
             pre = pre.split("[")[0].rstrip("(_,")
-        return pre if pre.isidentifier() and pre not in _RESERVED else None
+        if not pre.isidentifier() or pre in _RESERVED or pre.startswith(("_", "rule_", "local_")):
+            return None  # not a name, or one the generated code uses for itself
+        return pre
 
     def _name_everything(self) -> None:
         sch = self.sch
         for bi, block in enumerate(sch.inputs):
             bstem = self._stem([n.label for n in block]) or ("xyzuvw"[bi] if bi < 6 else f"in{bi}")
             name = self.fresh(bstem)
+            self.names.add(name + "_in")  # the function's argument
             self.input_names.append(name)
             self.size[name] = len(block)
         self.matmul: dict[int, tuple[int, int]] = {}

@@ -17,8 +17,9 @@ graph, in four passes over a small intermediate form (:class:`Node`: op, constan
 
 3. **Recognise contractions.** In a batched sum, the terms ``w * x`` with one factor shared
    (a weight, a constant) and the other batched (an input, a hidden unit), each used only by
-   that sum, are a dot product: they become one ``dot`` node (the op table's rule, inputs
-   ``w_1..w_n, x_1..x_n``), and what remains (a bias, a constant) is added to it. So
+   that sum, are a dot product when there are at least two of them: they become one ``dot``
+   node (the op table's rule, inputs ``w_1..w_n, x_1..x_n``), and what remains (a bias, a
+   constant) is added to it. So
    ``dot(w, x, b)``, ``sum(w*x) + b``, ``sum((w*x for ...), b)``, the ``acc = acc + w*x`` loop
    and ``2*x1 + 3*x2`` all reach the next pass as the same ``dot`` + ``add``.
 
@@ -222,23 +223,22 @@ def _contractions(order: list[Node], outputs: list[Node]) -> tuple[list[Node], i
         ws: list[Any] = []
         xs: list[Any] = []
         rest: list[Any] = []
+        absorbed: list[Node] = []
         for t in n.inputs:
             if isinstance(t, Node) and t.op == "mul" and t.users == 1:
                 a, b = t.inputs
-                if _shared(a) and not _shared(b):
-                    ws.append(a)
-                    xs.append(b)
-                    t.users = -1  # absorbed
-                    continue
-                if _shared(b) and not _shared(a):
-                    ws.append(b)
-                    xs.append(a)
-                    t.users = -1
+                if _shared(a) != _shared(b):
+                    w, x = (a, b) if _shared(a) else (b, a)
+                    ws.append(w)
+                    xs.append(x)
+                    absorbed.append(t)
                     continue
             rest.append(t)
-        if not ws:
+        if len(ws) < 2:  # one product is a multiply, not a dot product
             out.append(n)
             continue
+        for t in absorbed:
+            t.users = -1
         found += 1
         rest = [t for t in rest if isinstance(t, Node) or t != 0.0]  # acc = 0; acc += w * x
         dot = Node("dot", None, tuple(ws) + tuple(xs))
