@@ -76,9 +76,8 @@ def _error(obj: Value | None, what: str, frame: FrameType | None) -> DataDepende
         "traced example's: code that branches on it (if v.data > 0, v < w, max(), int(), a "
         "detached copy) would freeze one case into the program and give silently wrong "
         "results for the other examples. Express the choice with the engine's ops instead "
-        "(relu, abs, clamp, maximum, minimum, leaky_relu; pick a class with a one-hot vector and "
-        "dot), or call "
-        "the function eagerly, without compile().")
+        "(relu, abs, clamp, maximum, minimum, leaky_relu; pick a class with a one-hot vector "
+        "and dot), or call the function eagerly, without compile().")
 
 
 def refuse_data_dependence(what: str, obj: Value | None = None) -> None:
