@@ -11,8 +11,9 @@ sum), so the gradients equal ``mean(losses).backward()`` on the eager engine; a 
 parameters only (weight decay) is the same for every example, so its mean is itself. Parameters
 are read from their ``.data`` at every call (or passed as an array), so optimizer updates are
 seen without recompiling. Intermediate nodes get no ``.grad`` (they are rows of arrays, not
-Values). Anything random inside the function (a dropout mask) is drawn once, at tracing, and
-then fixed: compile the model in eval mode, or re-compile when the randomness must change.
+Values). Every call allocates its own arrays, so threads may share a program. Anything random
+inside the function (a dropout mask) is drawn once, at tracing, and then fixed: compile the
+model in eval mode, or re-compile when the randomness must change.
 """
 
 from __future__ import annotations
