@@ -86,11 +86,12 @@ class Sym:
     """An operand known by its code (``Z1``, ``s[4:8, None]``, ``1.0 - A1 * A1``), with the
     precedence of its outermost operator. Arithmetic on Syms builds code."""
 
-    __slots__ = ("text", "prec")
+    __slots__ = ("text", "prec", "mask")
 
-    def __init__(self, text: str, prec: int = ATOM) -> None:
+    def __init__(self, text: str, prec: int = ATOM, mask: str | None = None) -> None:
         self.text = text
         self.prec = prec
+        self.mask = mask  # for where(c, 1.0, 0.0): the condition c, a boolean array
 
     def __repr__(self) -> str:
         return f"Sym({self.text!r})"
@@ -140,8 +141,16 @@ class _SymMath:
             raise NotSymbolic(name)
 
         def call(*args: Any) -> Sym:
-            return Sym(f"m.{name}({', '.join(render(a) for a in args)})")
+            text = f"m.{name}({', '.join(render(a) for a in args)})"
+            if name == "where" and len(args) == 3 and _is(args[1], 1.0) and _is(args[2], 0.0):
+                # 1 where c else 0: times a float array, c itself gives the same bits
+                return Sym(text, mask=render(args[0]))
+            return Sym(text)
         return call
+
+
+def _is(x: Any, value: float) -> bool:
+    return isinstance(x, float) and x == value and math.copysign(1.0, x) == 1.0
 
 
 SM = _SymMath()
@@ -531,7 +540,7 @@ class Code:
         Cp = C if re.fullmatch(r"[\w.]+(\[[^\]]*\])?", C) else f"({C})"
         if batched_group:
             C = f"{Cp}.sum()" if op.collapsed else f"{Cp}.sum(axis=1)"
-        elif op.collapsed:
+        elif op.collapsed and len(op.refs) > 1:  # one shared row read by several members
             C = f"{Cp}.sum()"
         if op.expr in self.keep:  # a named operand (a layer's biases b1): name its gradient
             self.bwd.append(("d" + op.expr, C, ATOM, ""))
@@ -667,7 +676,9 @@ class Code:
                 slots = [0]
             for j in slots:
                 L = locs[j]
-                if isinstance(L, Sym):
+                if isinstance(L, Sym) and L.mask is not None:  # a 0/1 local: the boolean mask
+                    C, fresh = f"{dZ} * {L.mask}", True
+                elif isinstance(L, Sym):
                     C, fresh = f"{dZ} * {render(L, 13)}", True
                 elif float(L) == 1.0:
                     C, fresh = dZ, False
