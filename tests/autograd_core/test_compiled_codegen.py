@@ -389,3 +389,19 @@ def test_a_loss_that_is_an_input_or_a_parameter() -> None:
     assert compile(lambda x: w, 2).value_and_grad(X)[0] == 2.0
     loss, grads = compile(lambda x: w * w, 2, reduction="sum").value_and_grad(X)
     assert (loss, grads.tolist()) == (12.0, [12.0])  # 3 examples x w^2, 3 x 2w
+
+
+def test_a_zero_local_gradient_times_an_infinite_upstream_is_nan_as_in_the_engine() -> None:
+    p = Value(1.0)
+
+    def fn(x: list[Value]) -> Value:
+        return (x[0] * p).relu() * float("inf") + (x[0] * p).clamp(-1.0, 1.0) * float("inf")
+
+    X = np.array([[-2.0], [0.5], [3.0]])
+    prog = compile(fn, 1, params=[p])
+    assert "m.gt(" in prog.source() and "m.inside(" in prog.source()  # the masks
+    for i in range(3):
+        loss, g = prog.value_and_grad(X[i:i + 1])
+        ref_loss, ref_g = eager(fn, [p], [X[i:i + 1]])
+        np.testing.assert_array_equal(g, ref_g)  # nan where the engine gives nan
+        assert loss == ref_loss or (np.isnan(loss) and np.isnan(ref_loss))
