@@ -104,8 +104,9 @@ class Sym:
     def __radd__(self, o: Any) -> Sym: return self._bin(o, "+", self, 11)
     def __sub__(self, o: Any) -> Sym: return self._bin(self, "-", o, 11)
     def __rsub__(self, o: Any) -> Sym: return self._bin(o, "-", self, 11)
-    def __mul__(self, o: Any) -> Sym: return self._bin(self, "*", o, 12)
-    def __rmul__(self, o: Any) -> Sym: return self._bin(o, "*", self, 12)
+    # x * 1.0 is x, bit for bit (nan, inf and -0.0 included): the mean of one term, a unit scale
+    def __mul__(self, o: Any) -> Sym: return self if _is(o, 1.0) else self._bin(self, "*", o, 12)
+    def __rmul__(self, o: Any) -> Sym: return self if _is(o, 1.0) else self._bin(o, "*", self, 12)
     def __truediv__(self, o: Any) -> Sym: return self._bin(self, "/", o, 12)
     def __rtruediv__(self, o: Any) -> Sym: return self._bin(o, "/", self, 12)
     def __pow__(self, o: Any) -> Sym: return Sym(f"{render(self, 15)} ** {render(o, 13)}", 14)
@@ -635,13 +636,15 @@ class Code:
                     op.expr = self.bind(op.expr, stem or f"b{layer}",
                                         f"the biases of layer {layer}, one per neuron")
                     self.keep.add(op.expr)
-        syms = [Sym(op.expr, 13 if op.expr.startswith("-") else ATOM) for op in ops]
+        # a constant operand enters the rule as the number itself (so x * 1.0 is x)
+        syms: list[Any] = [op.refs[0][2] if op.kind == "C" else
+                           Sym(op.expr, 13 if op.expr.startswith("-") else ATOM) for op in ops]
         comment = f"{rule.name}: {rule.math}"
         try:
             out = rule.forward(SM, *syms, k)
             fexpr, prec = render(out), out.prec if isinstance(out, Sym) else ATOM
         except NotSymbolic:
-            fexpr = f"{self._rule_name(rule)}.forward(m, {', '.join(s.text for s in syms)}, " \
+            fexpr = f"{self._rule_name(rule)}.forward(m, {', '.join(map(render, syms))}, " \
                     f"{self._k(k)})"
             prec = ATOM
         if g > 1 and all(op.collapsed for op in ops):
@@ -666,7 +669,7 @@ class Code:
                 locs = tuple(rule.local(SM, *syms, outs, k))
             except NotSymbolic:
                 lname = self.bind_b(f"{self._rule_name(rule)}.local(m, "
-                                    f"{', '.join(s.text for s in syms)}, {outs.text}, "
+                                    f"{', '.join(map(render, syms))}, {outs.text}, "
                                     f"{self._k(k)})")
                 locs = tuple(Sym(f"{lname}[{j}]") for j in range(rule.arity))
             slots = todo
