@@ -405,3 +405,25 @@ def test_a_zero_local_gradient_times_an_infinite_upstream_is_nan_as_in_the_engin
         ref_loss, ref_g = eager(fn, [p], [X[i:i + 1]])
         np.testing.assert_array_equal(g, ref_g)  # nan where the engine gives nan
         assert loss == ref_loss or (np.isnan(loss) and np.isnan(ref_loss))
+
+
+@pytest.mark.parametrize("kind", ["Neuron", "Layer", "MLP with dropout, eval mode"])
+def test_nn_neuron_layer_and_eval_mode_dropout_compile(kind: str) -> None:
+    rng = np.random.default_rng(5)
+    module: Any
+    if kind == "Neuron":
+        module = nn.Neuron(3, activation="tanh", seed=1)
+    elif kind == "Layer":
+        module = nn.Layer(3, 4, activation="elu", seed=2)
+    else:
+        module = nn.MLP(3, [5, 2], dropout=0.3, seed=3)
+        module.eval()
+
+    def fn(x: list[Value]) -> Value:
+        out = module(x)
+        outs = out if isinstance(out, list) else [out]
+        return vsum([o * o for o in outs])
+
+    prog = check(fn, [3], module.parameters(), [rng.normal(size=(7, 3))])
+    if kind != "Neuron":
+        assert "one matrix product" in prog.describe()
