@@ -970,6 +970,22 @@ def _safe(prec: int, text: str, pos: int, length: int) -> bool:
     return prec > lp and prec >= rp
 
 
+def _last_changes(stmts: list[Any]) -> dict[str, int]:
+    """For each name, the index of the last statement that assigns it or updates it in place
+    (``d += c``, ``d[rows] += c``, ``np.add.at(d, ...)``)."""
+    last: dict[str, int] = {}
+    for j, st in enumerate(stmts):
+        if st is None:
+            continue
+        if st[0] is not None:
+            last[st[0]] = j
+        elif st[1] is not None:
+            mt = re.match(r"(?:np\.add\.at\()?([A-Za-z_]\w*)(?: \+=|\[|,)", st[1])
+            if mt:
+                last[mt.group(1)] = j
+    return last
+
+
 def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
             keep: set[str]) -> list[tuple[str | None, str | None, int, str]]:
     """Write each forward temporary used exactly once into its use (when the precedence allows),
@@ -1016,10 +1032,11 @@ def _inline(body: list[tuple[str | None, str | None, int, str]], n_fwd: int,
                        else st[3])
         stmts[i] = None
     # a name that only renames another (dWX1 = dZ1) is replaced by the other
+    last = _last_changes(stmts)
     for i, st in enumerate(stmts):
         if st is None or st[0] is None or st[0] in keep or defs.get(st[0]) != 1:
             continue
-        if not re.fullmatch(r"[A-Za-z_]\w*", st[1] or "") or defs.get(st[1], 0) > 1:
+        if not re.fullmatch(r"[A-Za-z_]\w*", st[1] or "") or last.get(st[1], -1) > i:
             continue
         old, new = st[0], st[1]
         for j in sorted({j for j in occ.get(old, ()) if j > i and stmts[j] is not None}):
