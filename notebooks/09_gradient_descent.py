@@ -57,7 +57,8 @@ assert X.shape == (8, 3) and np.allclose(Xs.mean(0), 0) and np.allclose(Xs.std(0
 
 # %% [markdown]
 # The model is one linear neuron, $\hat y = w \cdot x + b$ (`nn.MLP(3, [1])`: a single layer with
-# a linear output), and the cost is the mean squared error over the examples used for the step.
+# a linear output, as decks 001 and 002 advise for regression: the output is a real number, not a
+# class probability), and the cost is the mean squared error over the examples used for the step.
 # Because the model is linear, the best possible cost has a closed form (least squares), which
 # gives us a floor to aim at.
 
