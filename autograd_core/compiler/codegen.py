@@ -73,6 +73,8 @@ def render(x: Any, need: int = 0) -> str:
     """x as code, in parentheses when its precedence is below ``need``."""
     if isinstance(x, Sym):
         return x.text if x.prec >= need else f"({x.text})"
+    if isinstance(x, SymSeq):
+        return x.text
     if x is None:
         return "None"
     if isinstance(x, tuple):
@@ -115,6 +117,11 @@ class Sym:
     def __pos__(self) -> Sym: return self
     def __abs__(self) -> Sym: return Sym(f"abs({self.text})")
 
+    def __getitem__(self, i: Any) -> Sym:
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise NotSymbolic("an index that is not a number")
+        return Sym(f"{self.text}[{i}]")  # row i of a stacked result (softmax(x)[k])
+
     def __bool__(self) -> bool:
         raise NotSymbolic("a rule branched on an operand")
 
@@ -155,6 +162,43 @@ def _is(x: Any, value: float) -> bool:
 
 
 SM = _SymMath()
+
+
+class SymSeq:
+    """The n inputs of an n-ary group as consecutive blocks of code (``W`` then ``X``), for an
+    n-ary rule to slice: ``a[:n // 2]`` on block boundaries is the block itself, inside a
+    block a slice of it; across blocks a shorter SymSeq. Printed, the blocks are stacked."""
+
+    def __init__(self, parts: list[tuple[int, int, Sym]]) -> None:
+        self.parts = parts
+        self.n = parts[-1][1]
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) == 1:
+            return self.parts[0][2].text
+        return f"_cat(({', '.join(p[2].text for p in self.parts)},))"
+
+    def __getitem__(self, i: Any) -> Sym | SymSeq:
+        if not isinstance(i, slice) or i.step not in (None, 1):
+            raise NotSymbolic("an n-ary rule indexed one input")
+        a, e, _ = i.indices(self.n)
+        pieces: list[tuple[int, int, Sym]] = []
+        for pa, pe, sym in self.parts:
+            lo, hi = max(a, pa), min(e, pe)
+            if lo >= hi:
+                continue
+            part = sym if (lo, hi) == (pa, pe) else Sym(f"{sym.text}[{lo - pa}:{hi - pa}]")
+            pieces.append((lo - a, hi - a, part))
+        if not pieces:
+            raise NotSymbolic("an empty slice")
+        return pieces[0][2] if len(pieces) == 1 else SymSeq(pieces)
+
+    def __iter__(self) -> Any:
+        raise NotSymbolic("iteration over the inputs")
 
 
 # ================================================================================================
@@ -767,40 +811,56 @@ class Code:
         g = len(members)
         n = grp.n_inputs
         kinds = ["V" if isinstance(x, Node) and x.batched else "S" for x in members[0].inputs]
+        consts = _constant_locals(rule, n, k)
+        perm = None if consts is not None else _input_locals(rule, n, k)
+        # where the inputs a local gradient reads stop being consecutive (dot's two halves)
+        cuts = set() if perm is None else {i for i in range(1, n) if perm[i] != perm[i - 1] + 1}
         # blocks of inputs: (first, end, kind, collapsed, expr, refs table)
         blocks: list[tuple[int, int, str, bool, str, list[list[tuple[Any, ...]]]]] = []
         j = 0
         while j < n:
             refs_j = [self.ref(m.inputs[j]) for m in members]
+            e = j + 1
             if kinds[j] == "S":
-                e = j + 1
-                while e < n and kinds[e] == "S":
+                while e < n and kinds[e] == "S" and e not in cuts:
                     e += 1
             else:
                 names = {r[1] for r in refs_j}
-                e = j + 1
                 if len(names) == 1:
-                    while e < n and kinds[e] == "V" and {self.ref(m.inputs[e])[1]
-                                                         for m in members} == names:
+                    while e < n and kinds[e] == "V" and e not in cuts and {
+                            self.ref(m.inputs[e])[1] for m in members} == names:
                         e += 1
             table = [[self.ref(m.inputs[i]) for m in members] for i in range(j, e)]
             collapsed = g == 1 or all(len({r[1:] for r in row}) == 1 for row in table)
             blocks.append((j, e, kinds[j], collapsed, self._block_expr(table, kinds[j],
                                                                         collapsed, b), table))
             j = e
-        parts = [blk[4] for blk in blocks]
-        XS = parts[0] if len(parts) == 1 else f"_cat(({', '.join(parts)},))"
-        XS = self.bind(XS, f"in_{grp.name if b else rule.name}",
-                       f"the {n} inputs of each {rule.name}, stacked")
+        seq = SymSeq([(a, e, Sym(expr)) for a, e, _, _, expr, _ in blocks])
         rname = self._rule_name(rule)
         kx = self._k(k)
-        fexpr = f"{rname}.forward(m, {XS}, {kx})"
+        stacked: list[str] = []
+
+        def XS() -> str:
+            """The inputs stacked into one array (bound to a name the first time)."""
+            if not stacked:
+                stacked.append(self.bind(seq.text, f"in_{grp.name if b else rule.name}",
+                                         f"the {n} inputs of each {rule.name}, stacked"))
+            return stacked[0]
+
+        generic = consts is None and perm is None  # the backward needs the stacked inputs
+        try:
+            out = rule.forward(SM, SymSeq([(0, n, Sym(XS()))]) if generic else seq, k)
+            if not isinstance(out, Sym):
+                raise NotSymbolic("not an expression")
+            fexpr, prec = render(out), out.prec
+        except Exception:  # a rule that computes in Python: call it on the stacked inputs
+            fexpr, prec = f"{rname}.forward(m, {XS()}, {kx})", ATOM
         if g > 1 and all(blk[3] for blk in blocks):
-            fexpr = f"np.broadcast_to({fexpr}, ({g}, N))" if b else \
-                f"np.broadcast_to({fexpr}, ({g},))"
+            fexpr, prec = (f"np.broadcast_to({fexpr}, ({g}, N))" if b else
+                           f"np.broadcast_to({fexpr}, ({g},))"), ATOM
         comment = f"{rule.name}: {rule.math}"
         if b:
-            self.fwd.append((grp.name, fexpr, ATOM, comment))
+            self.fwd.append((grp.name, fexpr, prec, comment))
             dZ = "d" + grp.name
         else:
             self.fwd.append((None, f"{grp.name} = {fexpr}", ATOM, comment))
@@ -810,29 +870,34 @@ class Code:
             if b and self.gstate.get(dZ) is None:
                 return
             self._comment(f"{rule.name} backward: upstream x local")
-            consts = _constant_locals(rule, n, k)
             if consts is not None and all(c == 1.0 for c in consts) and g == 1 and all(
                     blk[2] == "S" for blk in blocks):
                 self.accumulate_s([row[0][1] for blk in blocks for row in blk[5]], dZ)
                 return
+            Cn = ""
             if consts is not None and all(c == 1.0 for c in consts):
                 Cn = self.bind_b(f"np.broadcast_to({dZ}, ({n},) + {dZ}.shape)")
             elif consts is not None:
                 cname = self.const_array(np.array(consts).reshape((n, 1, 1) if b else (n, 1)),
                                          "local_" + rule.name)
                 Cn = self.bind_b(f"{cname} * {dZ}")
-            elif (perm := _input_locals(rule, n, k)) is not None:
-                ix = self.const_array(np.array(perm, dtype=np.intp), "local_" + rule.name)
-                Cn = self.bind_b(f"{XS}[{ix}] * {dZ}")
-            else:
-                Cn = self.bind_b(f"_local({rname}.local(m, {XS}, {grp.name}, {kx}), "
+            elif perm is None:
+                Cn = self.bind_b(f"_local({rname}.local(m, {XS()}, {grp.name}, {kx}), "
                                  f"{3 if b else 2}) * {dZ}")
+
+            def part_of(a: int, e: int) -> str:
+                if Cn:
+                    return f"{Cn}[{a}:{e}]"
+                assert perm is not None  # each local is an input: d dot/dw_i = x_i
+                L = seq[perm[a]:perm[a] + (e - a)]
+                return self.bind_b(f"{render(L, 13)} * {dZ}")
+
             for a, e, kind, collapsed, _, table in blocks:
                 needs = any(isinstance(m.inputs[i], Node) and m.inputs[i].needs
                             for m in members for i in range(a, e))
                 if not needs:
                     continue
-                part = f"{Cn}[{a}:{e}]"
+                part = part_of(a, e)
                 if kind == "V":
                     if collapsed:
                         C = f"{part}.sum(axis=1)" if g > 1 else f"{part}[:, 0]"
