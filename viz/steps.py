@@ -283,6 +283,8 @@ button{font:inherit;min-width:2.6em;padding:.25em .6em;cursor:pointer}
 #cap ul{margin:.2em 0;padding-left:1.2em}
 .frame{display:none}.frame.on{display:block}
 .frame svg{max-width:100%;height:auto;display:block}
+.frame .narrow{display:none}
+@media (max-width:640px){.frame .wide{display:none}.frame .narrow{display:block}}
 .help{color:#666;font-size:.85em}
 """
 
@@ -359,8 +361,19 @@ def html_page(root: Value, title: str = "backward, step by step", delay_ms: int 
     Home/End); each frame's caption says which edge sends what. Nothing is loaded from the
     network. Keyword arguments go to :func:`frame_plan`."""
     plan = frame_plan(root, **kwargs)
-    divs = "\n".join(f'<div class="frame" data-frame="{k}">{responsive_svg(to_svg(f.graph))}'
-                     "</div>" for k, f in enumerate(plan))
+    wide = [responsive_svg(to_svg(f.graph)) for f in plan]
+    if "rankdir" in kwargs:
+        divs = "\n".join(f'<div class="frame" data-frame="{k}">{svg}</div>'
+                         for k, svg in enumerate(wide))
+    else:
+        # A narrow window (a phone, a split screen) gets the same frames laid out top to
+        # bottom and without the legend table (the line under the picture explains the edge
+        # numbers), which stay legible where a left-to-right graph would shrink to a strip.
+        narrow_kwargs = {**kwargs, "rankdir": "TB", "legend": False}
+        tall = [responsive_svg(to_svg(f.graph)) for f in frame_plan(root, **narrow_kwargs)]
+        divs = "\n".join(f'<div class="frame" data-frame="{k}"><div class="wide">{w}</div>'
+                         f'<div class="narrow">{t}</div></div>'
+                         for k, (w, t) in enumerate(zip(wide, tall)))
     captions = json.dumps([{"caption": f.caption, "edges": list(f.edges)} for f in plan])
     return _HTML.format(title=html.escape(title), last=len(plan) - 1, frames=divs,
                         captions=captions.replace("</", "<\\/"), css=_PAGE_CSS, js=_PAGE_JS,

@@ -89,9 +89,14 @@ def test_narrow_window_shows_the_whole_graph(browser: Browser, step_page: Path) 
     browser.wait("+document.body.dataset.frame === 0")
     width = browser.js("return document.documentElement.clientWidth")
     assert browser.js("return document.documentElement.scrollWidth") <= width
-    box = browser.js("const r = document.querySelector('.frame.on svg')"
-                     ".getBoundingClientRect(); return [r.left, r.right, r.width];")
-    assert box[0] >= 0 and box[1] <= width and box[2] > 300  # scaled down, not cut off
+    box = browser.js("const s = [...document.querySelectorAll('.frame.on svg')]"
+                     ".find(e => e.getBoundingClientRect().width > 0);"
+                     "const r = s.getBoundingClientRect();"
+                     "return [r.left, r.right, r.width, s.closest('.narrow') !== null,"
+                     " r.width / s.viewBox.baseVal.width];")
+    # the top-to-bottom layout, scaled down to fit, not cut off, and still legible (at least
+    # 60% of its natural size, where the left-to-right one shrinks to about a third)
+    assert box[0] >= 0 and box[1] <= width and box[2] > 250 and box[3] and box[4] >= 0.6
     browser.screenshot("step_through_400px")
     assert_stayed_inside(browser, step_page.parent)
 

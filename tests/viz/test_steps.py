@@ -127,9 +127,13 @@ def test_frame_plan_merges_leaves_and_says_which_edge_sends_what() -> None:
 @needs_dot
 def test_html_page_is_self_contained_and_scales(tmp_path) -> None:
     page = html_page(chain_rule_example())
-    assert page.count("<svg") == 4 and "<script>" in page
+    # four frames, each drawn twice: left to right, and top to bottom for narrow windows
+    assert page.count("<svg") == 8 and "<script>" in page
+    assert page.count('<div class="wide">') == 4 and page.count('<div class="narrow">') == 4
+    assert "@media (max-width:640px)" in page
     assert "http" not in page.split("<svg")[0] and "src=" not in page
-    assert page.count('<svg style="max-width:100%;height:auto"') == 4
+    assert page.count('<svg style="max-width:100%;height:auto"') == 8
+    assert html_page(chain_rule_example(), rankdir="LR").count("<svg") == 4
     for control in ('id="prev"', 'id="play"', 'id="next"', 'id="counter"', "ArrowRight"):
         assert control in page
     assert "q (+): upstream -4" in page
