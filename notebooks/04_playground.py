@@ -199,7 +199,7 @@ def draw(pg, title=None):
 
 # %%
 import ipywidgets as W
-from IPython.display import display, clear_output
+from IPython.display import display
 
 pg = Playground()
 dataset_w = W.Dropdown(options=list(DATASETS), value=DEFAULTS['dataset'], description='data')
@@ -229,11 +229,10 @@ def read_controls():
                 batch_size=batch_w.value, l2=l2_w.value)
 
 def redraw():
-    with out:
-        clear_output(wait=True)
-        fig = draw(pg)
-        display(fig)
-        plt.close(fig)
+    fig = draw(pg)
+    out.outputs = ()                    # replace the picture in the output area
+    out.append_display_data(fig)
+    plt.close(fig)
 
 def on_reset(_=None):
     stop()
