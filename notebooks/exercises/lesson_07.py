@@ -25,15 +25,17 @@ def random_graph(make: Any, seed: int, n_leaves: int = 3, n_ops: int = 8
         i, j = rng.randrange(len(nodes)), rng.randrange(len(nodes))
         c = round(rng.uniform(-1.5, 1.5), 2)
         if op == "+":
-            nodes.append(nodes[i] + nodes[j]); names.append(f"({names[i]} + {names[j]})")
+            new, name = nodes[i] + nodes[j], f"({names[i]} + {names[j]})"
         elif op == "*":
-            nodes.append(nodes[i] * nodes[j]); names.append(f"({names[i]} * {names[j]})")
+            new, name = nodes[i] * nodes[j], f"({names[i]} * {names[j]})"
         elif op == "tanh":
-            nodes.append(nodes[i].tanh()); names.append(f"tanh({names[i]})")
+            new, name = nodes[i].tanh(), f"tanh({names[i]})"
         elif op == "+c":
-            nodes.append(nodes[i] + c); names.append(f"({names[i]} + {c})")
+            new, name = nodes[i] + c, f"({names[i]} + {c})"
         else:
-            nodes.append(c * nodes[i]); names.append(f"({c} * {names[i]})")
+            new, name = c * nodes[i], f"({c} * {names[i]})"
+        nodes.append(new)
+        names.append(name)
     root = nodes[-1]
     for k in range(len(nodes) - 2, -1, -1):  # fold in the other values so all leaves matter
         if k % 3 == 0:
@@ -62,9 +64,11 @@ def _compare(cls: Any, n_graphs: int = 20) -> str | None:
         mine_in = [cls(3.0), cls(-0.5)]
         ref_in = [Value(3.0), Value(-0.5)]
         mine, ref = f(*mine_in), f(*ref_in)
-        mine.backward(); ref.backward()
+        mine.backward()
+        ref.backward()
         if abs(_num(mine.data, "data") - ref.data) > 1e-9:
-            return f"on {text} with a = 3, b = -0.5 your value is {mine.data}, the engine's {ref.data}"
+            return (f"on {text} with a = 3, b = -0.5 your value is {mine.data}, the engine's "
+                    f"{ref.data}")
         for name, m, r in zip("ab", mine_in, ref_in):
             g = _num(m.grad, f"d/d{name}")
             if abs(g - r.grad) > 1e-9:
@@ -77,9 +81,11 @@ def _compare(cls: Any, n_graphs: int = 20) -> str | None:
     for seed in range(n_graphs):
         mine_leaves, mine_root, text = random_graph(cls, seed)
         ref_leaves, ref_root, _ = random_graph(Value, seed)
-        mine_root.backward(); ref_root.backward()
+        mine_root.backward()
+        ref_root.backward()
         if not math.isclose(mine_root.data, ref_root.data, rel_tol=1e-9, abs_tol=1e-12):
-            return f"random graph {seed} ({text}...): value {mine_root.data} vs engine {ref_root.data}"
+            return (f"random graph {seed} (its last op {text}): value {mine_root.data}, the "
+                    f"engine's {ref_root.data}")
         for i, (m, r) in enumerate(zip(mine_leaves, ref_leaves)):
             if not math.isclose(m.grad, r.grad, rel_tol=1e-9, abs_tol=1e-12):
                 return (f"random graph {seed}: the gradient for x{i} is {m.grad:.6g}, the "
