@@ -191,9 +191,10 @@ def _check_finite(arr: np.ndarray, name: str, who: str) -> None:
         i = int(np.argmax(rows))
         where = f"row {i}" + (f", column {int(np.argmax(bad[i]))}" if arr.ndim > 1 else "")
         value = arr[i][np.argmax(bad[i])] if arr.ndim > 1 else arr[i]
+        keep = (f"np.isfinite({name}).all(axis=1)" if arr.ndim > 1 else f"np.isfinite({name})")
         raise ValueError(f"{who}: {name} contains {int(rows.sum())} row(s) with NaN or infinite "
                          f"values; the first is {where} ({value}). Remove or fill them first, "
-                         f"e.g. keep = np.isfinite({name}).all(axis=1) if {name} is 2-D")
+                         f"e.g. keep = {keep}; X, y = X[keep], y[keep]")
 
 
 def _batches3(Xa: np.ndarray, Ya: np.ndarray, ya: np.ndarray, batch_size: int,

@@ -9,6 +9,7 @@ import os
 import signal
 import stat
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -209,34 +210,54 @@ def test_a_normal_run_is_not_called_divergent():
 
 
 # --- Ctrl-C inside a step ---------------------------------------------------------------------
-class _InterruptingSGD(SGD):
-    """SGD whose momentum buffer, once assigned, delivers a real SIGINT to the process."""
-
-    @property
-    def _buf(self):
-        return self.__dict__.get("buf")
-
-    @_buf.setter
-    def _buf(self, value):
-        self.__dict__["buf"] = value
-        if value is not None:
-            os.kill(os.getpid(), signal.SIGINT)
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) on oneself is POSIX")
-def test_ctrl_c_inside_a_step_is_all_or_nothing():
-    params = [Value(1.0), Value(2.0), Value(3.0)]
-    ref = [Value(1.0), Value(2.0), Value(3.0)]
-    opt = _InterruptingSGD(params, lr=0.1, momentum=0.9)
-    ref_opt = SGD(ref, lr=0.1, momentum=0.9)
-    for p, r, g in zip(params, ref, (0.5, -1.0, 2.0), strict=True):
-        p.grad = r.grad = g
-    ref_opt.step()
-    with pytest.raises(KeyboardInterrupt):
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX interval timers")
+@pytest.mark.parametrize("cls, kwargs", [(SGD, {}), (SGD, {"momentum": 0.9}), (Adam, {}),
+                                         (RMSprop, {"centered": True})])
+def test_ctrl_c_inside_steps_is_all_or_nothing(cls, kwargs):
+    """KeyboardInterrupts fired by a timer land at 40 points from early in a step to past its
+    end; afterwards the parameters must be exactly those of ``opt.steps`` whole steps."""
+    n = 3000
+    params = [Value(math.cos(i)) for i in range(n)]
+    opt = cls(params, lr=0.01, **kwargs)
+    for i, p in enumerate(params):
+        p.grad = math.sin(i)
+    times = []
+    for _ in range(3):  # whole steps, timed
+        t0 = time.perf_counter()
         opt.step()
-    # the interrupt arrived mid-step: it was raised only after every parameter moved
+        times.append(time.perf_counter() - t0)
+    step_time = sorted(times)[1]
+    armed = [False]
+
+    def on_alarm(signum, frame):
+        if armed[0]:
+            armed[0] = False
+            raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    interrupts = 0
+    try:
+        for k in range(40):  # one timer per call, at 0.04, 0.08, ... 1.6 step times
+            try:
+                armed[0] = True
+                signal.setitimer(signal.ITIMER_REAL, step_time * 0.04 * (k + 1))
+                opt.step()
+                armed[0] = False
+            except KeyboardInterrupt:
+                interrupts += 1
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                armed[0] = False
+    finally:
+        signal.signal(signal.SIGALRM, old)
+    assert interrupts >= 5 and opt.steps > 3  # some steps interrupted, some completed
+    ref = [Value(math.cos(i)) for i in range(n)]
+    ref_opt = cls(ref, lr=0.01, **kwargs)
+    for i, r in enumerate(ref):
+        r.grad = math.sin(i)
+    for _ in range(opt.steps):
+        ref_opt.step()
     assert [p.data for p in params] == [r.data for r in ref]
-    assert opt.steps == 1 and opt._buf == ref_opt._buf
 
 
 # --- progress bars ---------------------------------------------------------------------------
