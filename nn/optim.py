@@ -187,19 +187,19 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         wd = self.weight_decay
         params = self.params
-        data = [p.data for p in params]
+        decay = 1.0  # AdamW shrinks p by lr * weight_decay first (x * 1.0 == x exactly)
         if wd and self._decoupled:
-            data = [x * (1.0 - lr * wd) for x in data]
+            decay = 1.0 - lr * wd
         elif wd:
-            grads = [g + wd * x for g, x in zip(grads, data, strict=True)]
+            grads = [g + wd * p.data for g, p in zip(grads, params, strict=True)]
         m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self._m, grads, strict=True)]
         v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self._v, grads, strict=True)]
         step_size = lr / (1.0 - b1 ** t)
         bc2_sqrt = math.sqrt(1.0 - b2 ** t)
         eps = self.eps
         sqrt = math.sqrt
-        new = [x - step_size * (mi / (sqrt(vi) / bc2_sqrt + eps))
-               for x, mi, vi in zip(data, m, v, strict=True)]
+        new = [p.data * decay - step_size * (mi / (sqrt(vi) / bc2_sqrt + eps))
+               for p, mi, vi in zip(params, m, v, strict=True)]
         return new, {"_m": m, "_v": v}
 
 
