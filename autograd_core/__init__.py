@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError as _NotInstalled
 from importlib.metadata import version as _version
 
 from autograd_core.backward import grad, reverse_topological, topological_order, zero_grad
-from autograd_core.compiled import compile as compile  # the batch executor (issue 6)
+from autograd_core.compiled import compile as compile  # the batch executor
 from autograd_core.forward import hvp, jvp
 from autograd_core.function import Function
 from autograd_core.functional import (

@@ -12,7 +12,8 @@ divided by the number of graph nodes, measured at n = 20,000 (micrograd makes a 
 constant too, so the per-op figure is also shown). "ours" runs the engine as installed, with
 its C accelerator when built; "ours, pure Python" switches it off (use_accelerator(False)).
 Repeats of the four timings are interleaved so that all see the same machine conditions; each
-figure is their median. The last line checks issue 2's targets."""
+figure is their median. The last line checks the engine's targets (<= 1.5 us/op, >= 8x
+micrograd, <= 250 B/node)."""
 
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def main() -> None:
           f"median of {reps} interleaved repeats, build + backward")
     print(table(headers, rows))
     if verdict:
-        print("Issue 2's targets: " + "; ".join(verdict))
+        print("Targets: " + "; ".join(verdict))
 
 
 if __name__ == "__main__":

@@ -142,8 +142,8 @@ def run_spirals() -> float:
 
 
 def run_digits(epochs: int = 8, compiled: bool = False) -> float:
-    """Digits 64-32-10, cross-entropy, Adam with cosine decay; 8 epochs eager, and issue 6's
-    run: 30 epochs with fit(compiled=True)."""
+    """Digits 64-32-10, cross-entropy, Adam with cosine decay; 8 epochs eager, and the
+    compiled run: 30 epochs with fit(compiled=True)."""
     X, y = data.digits()
     X = X / 16.0
     train, _, test = data.train_val_test_split(X, y, val=0.0, test=0.2, seed=0)

@@ -23,7 +23,7 @@ from typing import Any
 
 import graphviz
 
-from viz.render import GraphvizNotFoundError, pipe
+from viz.render import GraphvizNotFoundError, RenderTimeoutError, pipe
 
 #: What to run to install Graphviz's ``dot``, by system (shown when it is missing).
 INSTALL_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -60,6 +60,10 @@ class Graph(graphviz.Digraph):
             }
         except (GraphvizNotFoundError, graphviz.ExecutableNotFound):
             text = missing_dot_text(self)
+            bundle = {"text/plain": text,
+                      "text/html": f'<pre style="white-space:pre-wrap">{html.escape(text)}</pre>'}
+        except RenderTimeoutError as err:  # a graph too big to lay out in time: say so, go on
+            text = f"{err}\n\nThe graph in DOT:\n{self.source}"
             bundle = {"text/plain": text,
                       "text/html": f'<pre style="white-space:pre-wrap">{html.escape(text)}</pre>'}
         if include is not None:

@@ -76,3 +76,17 @@ def test_network_diagrams_display_the_same_way(monkeypatch) -> None:
     text = g._repr_mimebundle_()["text/plain"]
     assert "apt-get install graphviz" in text and "step table" not in text
     assert g.source.rstrip() in text
+
+
+def test_a_render_timeout_shows_a_note_and_the_dot_text(monkeypatch) -> None:
+    import viz.display as display
+    from viz.render import RenderTimeoutError
+
+    def too_slow(*args, **kwargs):
+        raise RenderTimeoutError("Graphviz's dot did not finish within 0.5 s")
+
+    monkeypatch.setattr(display, "pipe", too_slow)
+    graph = draw_graph(chain_rule_example())
+    bundle = graph._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle
+    assert "within 0.5 s" in bundle["text/plain"] and "digraph" in bundle["text/plain"]
