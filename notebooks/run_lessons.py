@@ -108,11 +108,19 @@ def _merge_streams(nb: Any) -> None:
 
 def execute(nb: Any, timeout: int = 300) -> Any:
     """Run every cell in a fresh python3 kernel with cwd notebooks/ and the Agg backend."""
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(HERE)}}).execute()
+    # The kernel talks over IPC sockets in a private folder, not TCP ports on localhost: two
+    # lessons (or two test runs) starting kernels at once can never race for the same port.
+    with tempfile.TemporaryDirectory(prefix="lesson-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc",
+                           ip=os.path.join(sockets, "kernel"))
+        NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(HERE)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     _merge_streams(nb)
