@@ -179,7 +179,10 @@ def test_saved_widget_state_steps_without_a_kernel(browser: Browser, site: Path,
                 nbformat.v4.new_code_cell(
                     "import viz\nfrom viz.examples import chain_rule_example\n"
                     "viz.step_slider(chain_rule_example())")]
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
+    nbclient.NotebookClient(nb, km=km, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(ROOT)}}).execute()
     assert "widgets" in nb.metadata  # the widget state was saved with the notebook
     path = tmp_path / "99_slider_check.ipynb"
