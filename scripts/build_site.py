@@ -178,10 +178,28 @@ def lesson_files(pattern: str | None = None) -> list[Path]:
     return files
 
 
+_TEX = {r"\sigma": "σ", r"\cdot": "·", r"\times": "×", r"\partial": "∂", r"\sum": "Σ",
+        r"\delta": "δ", r"\lambda": "λ", r"\theta": "θ", r"\alpha": "α", r"\to": "→",
+        r"\ldots": "...", r"\dots": "...", r"\leftarrow": "←", r"\gets": "←",
+        r"\nabla": "∇", r"\approx": "≈"}
+
+
 def _plain(markdown: str) -> str:
+    """A markdown paragraph as plain text for the index: maths with its common symbols, links
+    as their text, emphasis and code marks dropped (underscores inside names kept)."""
     text = re.sub(r"\$+([^$]*)\$+", r"\1", markdown)
-    text = re.sub(r"[*_`#>\[\]]", "", text)
-    text = re.sub(r"\(https?://[^)]*\)", "", text)
+    for tex, sym in _TEX.items():
+        text = text.replace(tex, sym)
+    text = re.sub(r"\\[a-zA-Z]+", "", text).replace("{", "").replace("}", "")
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text, flags=re.S)  # bold
+    # *emphasis* and _emphasis_: the mark must touch a word on its inner side, so "+, *, tanh"
+    # and names like nn_model are left alone
+    text = re.sub(r"(?<![\w*])\*(?=[\w\"'(])(.+?)(?<=[\w\"').!?])\*(?![\w*])", r"\1", text,
+                  flags=re.S)
+    text = re.sub(r"(?<!\w)_(?=[\w\"'(])(.+?)(?<=[\w\"').!?])_(?!\w)", r"\1", text, flags=re.S)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"^[#>]+\s*", "", text, flags=re.M)
     return " ".join(text.split())
 
 
