@@ -3,9 +3,12 @@
 The command line (``python -m viz "(x+y)*z" x=-2 y=5 z=-4``) builds its graph here. Allowed:
 
 * numbers (``2``, ``0.5``, ``1e-3``) and variable names, each given a value (``x=-2``);
-* ``+ - * / **`` and unary ``-``/``+``, with parentheses;
-* calls of the engine's functions: ``tanh exp log sqrt sigmoid relu softplus abs`` with one
-  argument, ``leaky_relu(x, slope)`` and ``elu(x, alpha)`` with an optional constant second one.
+* ``+ - * / ** %`` and unary ``-``/``+``, with parentheses;
+* calls of the engine's functions: ``tanh exp log sqrt sigmoid relu softplus abs``, the
+  trigonometric, hyperbolic and logarithmic ones (``sin cos tan asin acos atan sinh cosh asinh
+  acosh atanh log1p expm1 log2 log10 exp2 sinc``) and ``sign floor ceil round trunc`` with one
+  argument; ``maximum(a, b) minimum(a, b) atan2(y, x) hypot(a, b)`` with two;
+  ``leaky_relu(x, slope)`` and ``elu(x, alpha)`` with an optional constant second one.
 
 Anything else (attribute access, subscripts, strings, keyword arguments, comparisons, lambdas,
 ``__import__('os').system(...)``) is rejected before anything is computed, with an error that
@@ -36,6 +39,15 @@ FUNCTIONS: dict[str, tuple[tuple[int, int], Callable[..., Value]]] = {
     "leaky_relu": ((1, 2), lambda v, k=0.01: v.leaky_relu(k)),
     "elu": ((1, 2), lambda v, k=1.0: v.elu(k)),
 }
+# one-argument Value methods, called by their own names (sin(x) is x.sin())
+for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
+              "atanh", "log1p", "expm1", "log2", "log10", "exp2", "sinc", "sign", "floor", "ceil",
+              "round", "trunc"):
+    FUNCTIONS[_name] = ((1, 1), lambda v, _m=_name: getattr(v, _m)())
+#: Two-argument functions whose second argument may be a variable too (a Value).
+TWO_VALUES = ("maximum", "minimum", "atan2", "hypot")
+for _name in TWO_VALUES:
+    FUNCTIONS[_name] = ((2, 2), lambda a, b, _m=_name: getattr(a, _m)(b))
 
 MAX_LENGTH = 2000
 
@@ -45,6 +57,7 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a ** b,
+    ast.Mod: lambda a, b: a % b,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
 
@@ -64,7 +77,7 @@ class ExprError(ValueError):
 
 def allowed() -> str:
     """One sentence listing what expressions may contain."""
-    return ("allowed: numbers, variable names, + - * / **, unary minus, parentheses, and calls "
+    return ("allowed: numbers, variable names, + - * / ** %, unary minus, parentheses, and calls "
             f"of {', '.join(FUNCTIONS)}")
 
 
@@ -139,7 +152,7 @@ def _check_call(n: ast.Call, text: str) -> None:
         raise ExprError(f"{name}() takes {want} argument(s), got {len(n.args)}: "
                         f"{_where(text, n)}")
     for extra in n.args[1:]:  # slopes and alphas are constants, not variables
-        if not _is_constant(extra):
+        if name not in TWO_VALUES and not _is_constant(extra):
             raise ExprError(f"the second argument of {name}() must be a number: "
                             f"{_where(text, extra)}")
 
@@ -269,6 +282,8 @@ def _combine(node: ast.AST, args: list[Any], leaves: Mapping[str, Value]) -> Any
 
 def _constant_op(op: ast.operator, a: float, b: float) -> float:
     """Arithmetic on two constants, with the engine's IEEE conventions (no exceptions)."""
+    if isinstance(op, ast.Mod) and b == 0:
+        return math.nan  # a % 0, as the engine's remainder
     try:
         return float(_BINOPS[type(op)](a, b))
     except ZeroDivisionError:

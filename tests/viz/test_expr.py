@@ -46,7 +46,7 @@ def test_names_in_reading_order() -> None:
     ("'a' * x", "\"'a'\" (column 1) is not a number"),
     ("x if x else y", "if/else is not allowed"),
     ("x < y", "comparison is not allowed"),
-    ("x % 2", "operator 'x % 2' (column 1) is not allowed"),
+    ("x // 2", "operator 'x // 2' (column 1) is not allowed"),
     ("not x", "operator 'not x' (column 1) is not allowed"),
     ("lambda: 1", "lambda is not allowed"),
     ("tanh + x", "'tanh' (column 1) is a function"),
@@ -123,3 +123,18 @@ def test_names_are_nfkc_normalised_as_python_does() -> None:
     assert parse_assignments(["\ufb01=1", "\uff58=2"]) == {"fi": 1.0, "x": 2.0}
     root, leaves = build("fi*x", parse_assignments(["\ufb01=3", "x=2"]))
     assert root.data == 6.0 and set(leaves) == {"fi", "x"}
+
+
+def test_pytorchs_scalar_functions_and_remainder_parse() -> None:
+    root, _ = build("atan2(y, x) % 1 + sin(maximum(x, y)) * floor(x) + hypot(x, 3)",
+                    {"x": 0.5, "y": -2.0})
+    expected = (math.atan2(-2.0, 0.5) % 1 + math.sin(0.5) * 0.0 + math.hypot(0.5, 3.0))
+    assert math.isclose(root.data, expected, rel_tol=1e-15)
+    assert math.isnan(build("x + 5 % 0", {"x": 1.0})[0].data)  # constants fold as the engine
+
+
+def test_only_the_two_value_functions_take_a_variable_second_argument() -> None:
+    with pytest.raises(ExprError, match="second argument of leaky_relu\\(\\) must be a number"):
+        build("leaky_relu(x, y)", {"x": 1.0, "y": 2.0})
+    with pytest.raises(ExprError, match="atan2\\(\\) takes 2 argument"):
+        build("atan2(x)", {"x": 1.0})
