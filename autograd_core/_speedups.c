@@ -311,12 +311,13 @@ run(PyObject *root, PyObject *seed, PyObject *stash, Stack *s)
         }
         else if (r == 0 && a != NULL && PyTuple_CheckExact(a)) {
             PyObject *da = get_slot(node, off_da, "_da");
-            if (da == Py_None) {
+            if (da == Py_None && gate_hook == NULL) {
+                PyErr_SetString(PyExc_RuntimeError, "backward_fast(): bind_gates() not called");
+                r = -1;
+            }
+            else if (da == Py_None) {
                 /* a Function gate: gate_grads(node, g) returns upstream x local itself */
-                PyObject *sent = gate_hook == NULL ? NULL
-                    : PyObject_CallFunctionObjArgs(gate_hook, node, g, NULL);
-                if (sent == NULL && gate_hook == NULL)
-                    PyErr_SetString(PyExc_RuntimeError, "backward_fast(): bind_gates() not called");
+                PyObject *sent = PyObject_CallFunctionObjArgs(gate_hook, node, g, NULL);
                 r = sent == NULL ? -1 : send_tuple(a, sent, one_float, s);
                 Py_XDECREF(sent);
             }

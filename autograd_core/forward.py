@@ -46,8 +46,6 @@ def tangent_sweep(outputs: Sequence[Value], seeds: dict[int, Any]) -> dict[int, 
     """Tangents of every node below ``outputs``, in one sweep in forward (topological) order:
     tangent(node) = sum_i local_i * tangent(input_i), with ``seeds`` (id(leaf) -> tangent) at
     the leaves and 0 at every other leaf. Returns id(node) -> tangent."""
-    from autograd_core.function import gate_grads
-
     tangents = dict(seeds)
     seen: set[int] = set()
     for out in outputs:
@@ -59,12 +57,8 @@ def tangent_sweep(outputs: Sequence[Value], seeds: dict[int, Any]) -> dict[int, 
             if node._a is None:
                 tangents.setdefault(key, 0.0)
                 continue
-            if node._da is None and node._a.__class__ is tuple:  # a Function: backward(1.0)
-                locals_ = gate_grads(node, 1.0)
-            else:
-                locals_ = node.local_grads
-            t: Any = 0.0
-            for p, local in zip(node.inputs, locals_):
+            t: Any = 0.0  # (a Function gate's local_grads are its backward(1.0))
+            for p, local in zip(node.inputs, node.local_grads):
                 if p.__class__ is Value:
                     tp = tangents[id(p)]
                     if tp.__class__ is not float or tp != 0.0:

@@ -79,16 +79,7 @@ _ = builtins  # the module shadows builtins.sum on purpose; builtins stays reach
 def _binary_function(method: str, doc: str) -> Any:
     def fn(a: Any, b: Any) -> Value:
         if not isinstance(a, Value):
-            if not isinstance(b, Value):
-                a = Value(a)  # two plain numbers: a constant result, still a Value
-            else:
-                from autograd_core.value import _number
-
-                c = _number(a)
-                if c is NotImplemented:
-                    raise TypeError(f"{method}() expects Values or plain numbers, got "
-                                    f"{type(a).__name__}: {a!r}")
-                a = Value(c)
+            a = Value(a)  # a plain number: a constant leaf (Value() names a wrong type)
         return getattr(a, method)(b)  # type: ignore[no-any-return]
     fn.__name__ = method
     fn.__doc__ = doc
