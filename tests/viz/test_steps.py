@@ -165,3 +165,21 @@ def test_slider_without_dot_shows_the_step_table(monkeypatch) -> None:
     note = step_slider(chain_rule_example())
     assert "sudo apt-get install graphviz" in repr(note)
     assert "step  node  op" in repr(note) and "<pre" in note._repr_html_()
+
+
+@needs_dot
+def test_labels_cannot_break_out_of_the_captions_script() -> None:
+    import json
+
+    hostile = "<!--<script>"
+    x, y = Value(2.0, hostile), Value(3.0, "</script><b>&amp;\u2028\u2029")
+    page = html_page(x * y)
+    start = page.index('<script type="application/json" id="captions">')
+    body = page[start:].split(">", 1)[1]
+    body = body[:body.index("</script>")]
+    for ch in "<>&\u2028\u2029":
+        assert ch not in body  # the browser's script parser sees none of them
+    captions = json.loads(body)
+    text = json.dumps(captions, ensure_ascii=False)
+    assert hostile in text and "</script><b>&amp;\u2028\u2029" in text
+    assert page.count("<script") == 2 and page.rstrip().endswith("</html>")
