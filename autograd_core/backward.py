@@ -98,6 +98,8 @@ def _run_fast(root: Value, seed: float) -> bool:
             raise
         if not done:
             _undo(root, stash, sent=False)
+            for node, old in retained:
+                node.grad = old
             return False
         for leaf, old in stash:
             leaf.grad = old + leaf.grad

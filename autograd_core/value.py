@@ -272,6 +272,7 @@ class Value:
     def __float__(self) -> float:
         """Refused: ``math.sin(v)`` or ``float(v)`` would take the number out of the graph and
         silently drop that term from every gradient (micrograd raises here too)."""
+        _ = self.data  # inside compile() tracing, this read raises DataDependentError first
         raise TypeError(
             "a Value is not converted to a float implicitly: math.sin(v), math.exp(v) or "
             "float(v) would silently drop that term from the gradient. Use the Value's method "
