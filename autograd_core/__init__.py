@@ -8,7 +8,7 @@ upstream gradient times local gradient. Every op's math is written once in the o
 from importlib.metadata import PackageNotFoundError as _NotInstalled
 from importlib.metadata import version as _version
 
-from autograd_core.backward import grad, reverse_topological, topological_order, zero_grad
+from autograd_core.backward import grad, zero_grad
 from autograd_core.compiled import compile as compile  # the batch executor
 from autograd_core.forward import hvp, jvp
 from autograd_core.function import Function
@@ -36,6 +36,7 @@ from autograd_core.value import (
     is_grad_enabled,
     use_accelerator,
 )
+from autograd_core.walker import reverse_topological, topological_order
 
 try:
     __version__ = _version("autograd-core")  # the installed distribution's version

@@ -185,13 +185,13 @@ add(PyObject *acc, PyObject *x)
 
 /* ---- pass 1: count consumers ------------------------------------------------------------- */
 
-/* True if a leaf's gradient must be kept to add back at the end (anything but a float zero). */
+/* 1 if a leaf's gradient must be kept to add back at the end (it is not zero), -1 on error. */
 static int
 holds_gradient(PyObject *g)
 {
     if (PyFloat_CheckExact(g))
-        return PyFloat_AS_DOUBLE(g) != 0.0 || Py_IS_NAN(PyFloat_AS_DOUBLE(g));
-    return 1;
+        return PyFloat_AS_DOUBLE(g) != 0.0; /* nan too, as Python's bool(nan) */
+    return PyObject_IsTrue(g);
 }
 
 /* One edge into input p: count it, and on first sight queue p (if an op made it) or keep a
@@ -211,7 +211,10 @@ count_edge(PyObject *p, Stack *s, PyObject *stash)
             PyObject *g = get_slot(p, off_grad, "grad");
             if (g == NULL)
                 return -1;
-            if (holds_gradient(g)) {
+            int holds = holds_gradient(g);
+            if (holds < 0)
+                return -1;
+            if (holds) {
                 PyObject *pair = PyTuple_Pack(2, p, g);
                 if (pair == NULL)
                     return -1;
@@ -236,16 +239,22 @@ send_edge(PyObject *p, PyObject *local, PyObject *g, Stack *s)
     long c;
     if (get_pending(p, &c) < 0)
         return -1;
-    PyObject *prod = multiply(local, g);
-    if (prod == NULL)
-        return -1;
     PyObject *acc = get_slot(p, off_grad, "grad");
-    if (acc == NULL) {
-        Py_DECREF(prod);
+    if (acc == NULL)
         return -1;
+    PyObject *sum;
+    if (PyFloat_CheckExact(acc) && PyFloat_CheckExact(local) && PyFloat_CheckExact(g)) {
+        /* two IEEE operations, as Python's acc + local * g (no fused multiply-add) */
+        double prod = PyFloat_AS_DOUBLE(local) * PyFloat_AS_DOUBLE(g);
+        sum = PyFloat_FromDouble(PyFloat_AS_DOUBLE(acc) + prod);
     }
-    PyObject *sum = add(acc, prod);
-    Py_DECREF(prod);
+    else {
+        PyObject *prod = multiply(local, g);
+        if (prod == NULL)
+            return -1;
+        sum = add(acc, prod);
+        Py_DECREF(prod);
+    }
     if (sum == NULL)
         return -1;
     set_slot(p, off_grad, sum);

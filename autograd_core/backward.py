@@ -133,7 +133,7 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
             if c == 0:
                 if a._a is not None:
                     push(a)
-                elif a.grad.__class__ is not float or a.grad:
+                elif a.grad:
                     keep((a, a.grad))
                 a.grad = -0.0
             a._pending = c + 1
@@ -146,7 +146,7 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
                     if c == 0:
                         if p._a is not None:
                             push(p)
-                        elif p.grad.__class__ is not float or p.grad:
+                        elif p.grad:
                             keep((p, p.grad))
                         p.grad = -0.0
                     p._pending = c + 1
@@ -156,7 +156,7 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
             if c == 0:
                 if b._a is not None:
                     push(b)
-                elif b.grad.__class__ is not float or b.grad:
+                elif b.grad:
                     keep((b, b.grad))
                 b.grad = -0.0
             b._pending = c + 1

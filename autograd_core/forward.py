@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd_core.backward import grad, topological_order
+from autograd_core.backward import grad
 from autograd_core.value import Value, _to_float
+from autograd_core.walker import topological_order
 
 
 def _leaves(primals: Sequence[Any], what: str) -> list[Value]:

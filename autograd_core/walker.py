@@ -76,11 +76,9 @@ def reference_backward(root: Any, gradient: float = 1.0) -> None:
 
 
 def accumulate(old: Any, g: Any) -> Any:
-    """A leaf's new gradient: ``old + g``, or ``g`` where it held a float zero (so that a
-    gradient of -0.0 stays -0.0, as PyTorch's first accumulation does)."""
-    if old.__class__ is float and old == 0.0:
-        return g
-    return old + g
+    """A leaf's new gradient: ``old + g``, or ``g`` where it held zero (so that a gradient of
+    -0.0 stays -0.0, as PyTorch's first accumulation does)."""
+    return old + g if old else g
 
 
 def reverse_topological(roots: Any) -> list[Any]:
