@@ -236,3 +236,18 @@ def test_item_is_the_number():
     v = Value(2.5) * 2.0
     assert v.item() == 5.0 and type(v.item()) is float
     assert math.isclose(v.exp().item(), math.exp(5.0))
+
+
+def test_a_model_pickles_and_deepcopies_after_create_graph():
+    import nn
+
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    loss = nn.losses.mse(model([0.5, -1.0]), 0.25)
+    loss.backward(create_graph=True)
+    params = model.parameters()
+    assert all(isinstance(p.grad, Value) for p in params)
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        got = clone.parameters()
+        assert [p.data for p in got] == [p.data for p in params]
+        assert [p.grad.data for p in got] == [p.grad.data for p in params]
+        assert clone([0.5, -1.0]).data == model([0.5, -1.0]).data
