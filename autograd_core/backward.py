@@ -90,7 +90,7 @@ def _run_fast(root: Value, seed: float) -> bool:
     """The fast loop over root's graph; False (and nothing changed) if the graph holds a gate."""
     stash: list[tuple[Value, Any]] = []
     with _lock:
-        retained = [(n, n.grad) for n in _value._retained] if _value._retained else ()
+        retained = _retained_grads() if _value._retained else []
         try:
             done = (_value._compiled_backward or _backward_fast)(root, seed, stash)
         except BaseException:
@@ -107,6 +107,15 @@ def _run_fast(root: Value, seed: float) -> bool:
             if node is root or node.grad is not old:  # this pass reached it (a new float)
                 node.grad = accumulate(old, node.grad)
     return True
+
+
+def _retained_grads() -> list[tuple[Value, Any]]:
+    """(node, its gradient now) for every node that retains its gradient."""
+    while True:
+        try:
+            return [(n, n.grad) for n in _value._retained]
+        except RuntimeError:  # another thread called retain_grad() meanwhile: read again
+            continue
 
 
 def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> bool:

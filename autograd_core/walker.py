@@ -45,7 +45,8 @@ def is_gate(node: Any) -> bool:
 
 def contributions(node: Any, upstream: Any) -> tuple[Any, ...]:
     """The edge protocol: what ``node`` sends each of its inputs when its gradient is
-    ``upstream``, one entry per input of ``node.inputs`` (a constant's entry is not sent)."""
+    ``upstream``, one entry per input of ``node.inputs`` (a constant's entry is never sent;
+    a leaf sends nothing)."""
     if is_gate(node):
         return node.arg._contributions(upstream, len(node.inputs))  # type: ignore[no-any-return]
     return tuple(local * upstream for local in node.local_grads)
@@ -69,8 +70,9 @@ def gradients(root: Any, seed: Any = 1.0, send: Protocol = contributions) -> dic
 
 def reference_backward(root: Any, gradient: float = 1.0) -> None:
     """What ``root.backward(gradient)`` does, written to be read; the same bits in every
-    ``.grad``. Intermediate nodes get this pass's gradient; leaves (inputs, parameters) add it
-    to what they hold, so a second call adds the same amount again, as in PyTorch."""
+    ``.grad``. The walk is :func:`gradients` above; here its sums are stored: intermediate
+    nodes get this pass's gradient, leaves (inputs, parameters) add it to what they hold, so a
+    second call adds the same amount again, as in PyTorch."""
     for node, g in gradients(root, gradient).items():
         node.grad = accumulate(node.grad, g) if node.is_leaf else g
 
