@@ -134,7 +134,8 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
     pop = stack.pop
     push = stack.append
     keep = stash.append
-    while stack:  # pass 1: count
+    # Pass 1: count each node's consumers; each gradient starts at -0.0.
+    while stack:
         node = pop()
         a = node._a
         if type(a) is Value:
@@ -169,8 +170,10 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
                     keep((b, b.grad))
                 b.grad = -0.0
             b._pending = c + 1
+    # Pass 2: upstream x local into each input; an input is released once all of its
+    # consumers have sent their share.
     push(root)
-    while stack:  # pass 2: send
+    while stack:
         node = pop()
         g = node.grad
         a = node._a

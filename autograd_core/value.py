@@ -90,7 +90,7 @@ from autograd_core.rules import (
     TRUNC,
     Rule,
 )
-from autograd_core.walker import GATE, NO_GRAD, contributions, walk
+from autograd_core.walker import GATE, NO_GRAD, contributions, is_gate, walk
 
 Number = Union[int, float]  # noqa: UP007  (a runtime alias; py3.10 safe)
 Operand = Union["Value", int, float]  # noqa: UP007
@@ -233,7 +233,7 @@ class Value:
         if a is None:
             return ()
         if a.__class__ is tuple:
-            if self._op == GATE:  # its backward at upstream 1 (see function.py)
+            if is_gate(self):  # its backward at upstream 1 (see function.py)
                 return contributions(self, 1.0)
             return self._da  # type: ignore[no-any-return]
         if self._b is None:
