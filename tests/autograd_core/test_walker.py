@@ -50,6 +50,7 @@ def build(steps, xs, leaf_grads, gate_every):
 
 
 def snapshot(out):
+    assert all(n._pending == 0 for n in topological_order(out))  # no pass leaves a count behind
     return [(n.op, bits(n.data), bits(n.grad)) for n in topological_order(out)]
 
 
