@@ -6,7 +6,7 @@
  * Each is a line-for-line translation of the Python function, which stays the reference: read
  * that one to learn the algorithm, and autograd_core/walker.py for the edge protocol both
  * follow. Backward: the same two passes (count each node's consumers into _pending and set its
- * gradient to -0.0; then send upstream x local into each input, count_edge and send_edge below,
+ * gradient to None; then send upstream x local into each input, count_edge and send_edge below,
  * releasing an input once all of its consumers have sent their share), the same refusal of a
  * graph that holds a Function gate (returns False: the reference walker takes it), the same
  * order of operations and float arithmetic (one IEEE multiply, one IEEE add, no fused
@@ -31,7 +31,7 @@
 static PyTypeObject *value_type = NULL;
 static Py_ssize_t off_grad, off_pending, off_a, off_b, off_da, off_db;
 static Py_ssize_t off_data, off_label, off_op, off_arg;
-static PyObject *zero_float = NULL, *zero_int = NULL, *minus_zero = NULL, *gate_op = NULL;
+static PyObject *zero_float = NULL, *zero_int = NULL, *gate_op = NULL;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 #define IS_VALUE(o) ((o) != NULL && Py_TYPE(o) == value_type)
@@ -75,8 +75,6 @@ bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (zero_float == NULL && (zero_float = PyFloat_FromDouble(0.0)) == NULL)
         return NULL;
     if (zero_int == NULL && (zero_int = PyLong_FromLong(0)) == NULL)
-        return NULL;
-    if (minus_zero == NULL && (minus_zero = PyFloat_FromDouble(-0.0)) == NULL)
         return NULL;
     Py_INCREF(args[1]);
     Py_XSETREF(gate_op, args[1]);
@@ -195,7 +193,7 @@ holds_gradient(PyObject *g)
 }
 
 /* One edge into input p: count it, and on first sight queue p (if an op made it) or keep a
- * leaf's existing gradient in stash, then set p's gradient to -0.0 (the sum starts there). */
+ * leaf's existing gradient in stash, then set p's gradient to None (nothing sent yet). */
 static int
 count_edge(PyObject *p, Stack *s, PyObject *stash)
 {
@@ -224,15 +222,16 @@ count_edge(PyObject *p, Stack *s, PyObject *stash)
                     return -1;
             }
         }
-        Py_INCREF(minus_zero);
-        set_slot(p, off_grad, minus_zero);
+        Py_INCREF(Py_None);
+        set_slot(p, off_grad, Py_None);
     }
     return set_pending(p, c + 1);
 }
 
 /* ---- pass 2: upstream x local into each input ------------------------------------------- */
 
-/* p.grad += local * g; release p when its last consumer has sent. */
+/* p.grad = local * g (the first contribution) or p.grad += local * g; release p when its last
+ * consumer has sent. */
 static int
 send_edge(PyObject *p, PyObject *local, PyObject *g, Stack *s)
 {
@@ -243,7 +242,9 @@ send_edge(PyObject *p, PyObject *local, PyObject *g, Stack *s)
     if (acc == NULL)
         return -1;
     PyObject *sum;
-    if (PyFloat_CheckExact(acc) && PyFloat_CheckExact(local) && PyFloat_CheckExact(g)) {
+    if (acc == Py_None)
+        sum = multiply(local, g);
+    else if (PyFloat_CheckExact(acc) && PyFloat_CheckExact(local) && PyFloat_CheckExact(g)) {
         /* two IEEE operations, as Python's acc + local * g (no fused multiply-add) */
         double prod = PyFloat_AS_DOUBLE(local) * PyFloat_AS_DOUBLE(g);
         sum = PyFloat_FromDouble(PyFloat_AS_DOUBLE(acc) + prod);

@@ -123,52 +123,54 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
     :mod:`autograd_core.value` (inputs in ``_a``/``_b`` or a tuple in ``_a``, local gradients in
     ``_da``/``_db``; inputs that are not Values are constants and get nothing).
 
-    Pass 1 counts each node's consumers into ``_pending`` and sets each gradient to -0.0, the
-    one float that adds without a trace (-0.0 + x is x, bit for bit, even for x = -0.0); a leaf
-    that held a gradient has it kept in ``stash``, to add back at the end, so a second call adds
-    exactly the same amount again. Pass 2 sends upstream x local into each input and releases
-    an input once all of its consumers have sent, so ``_pending`` is 0 again everywhere after.
-    Returns False, having sent nothing, if it meets a Function gate."""
+    Pass 1 counts each node's consumers into ``_pending`` and sets each gradient to None, "no
+    contribution yet" (PyTorch's convention for ``.grad``); a leaf that held a gradient has it
+    kept in ``stash``, to add back at the end, so a second call adds exactly the same amount
+    again. Pass 2 sends upstream x local into each input (the first contribution is assigned,
+    the others added) and releases an input once all of its consumers have sent, so
+    ``_pending`` is 0 again everywhere after. Returns False, having sent nothing, if it meets a
+    Function gate."""
+    V, T = Value, tuple  # local names, faster to read than globals: used on every edge
     root.grad = seed
     stack = [root]
     pop = stack.pop
     push = stack.append
     keep = stash.append
-    # Pass 1: count each node's consumers; each gradient starts at -0.0.
+    # Pass 1: count each node's consumers; each gradient starts as None (nothing sent yet).
     while stack:
         node = pop()
         a = node._a
-        if type(a) is Value:
+        if type(a) is V:
             c = a._pending
             if c == 0:
                 if a._a is not None:
                     push(a)
                 elif a.grad:
                     keep((a, a.grad))
-                a.grad = -0.0
+                a.grad = None
             a._pending = c + 1
-        elif type(a) is tuple:
+        elif type(a) is T:
             if node._op == GATE:
                 return False
             for p in a:
-                if type(p) is Value:
+                if type(p) is V:
                     c = p._pending
                     if c == 0:
                         if p._a is not None:
                             push(p)
                         elif p.grad:
                             keep((p, p.grad))
-                        p.grad = -0.0
+                        p.grad = None
                     p._pending = c + 1
         b = node._b
-        if type(b) is Value:
+        if type(b) is V:
             c = b._pending
             if c == 0:
                 if b._a is not None:
                     push(b)
                 elif b.grad:
                     keep((b, b.grad))
-                b.grad = -0.0
+                b.grad = None
             b._pending = c + 1
     # Pass 2: upstream x local into each input; an input is released once all of its
     # consumers have sent their share.
@@ -177,23 +179,32 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
         node = pop()
         g = node.grad
         a = node._a
-        if type(a) is Value:
-            a.grad += node._da * g
+        if type(a) is V:
+            if a.grad is None:
+                a.grad = node._da * g
+            else:
+                a.grad += node._da * g
             c = a._pending - 1
             a._pending = c
             if c == 0 and a._a is not None:
                 push(a)
-        elif type(a) is tuple:
+        elif type(a) is T:
             for p, local in zip(a, node._da):
-                if type(p) is Value:
-                    p.grad += local * g
+                if type(p) is V:
+                    if p.grad is None:
+                        p.grad = local * g
+                    else:
+                        p.grad += local * g
                     c = p._pending - 1
                     p._pending = c
                     if c == 0 and p._a is not None:
                         push(p)
         b = node._b
-        if type(b) is Value:
-            b.grad += node._db * g
+        if type(b) is V:
+            if b.grad is None:
+                b.grad = node._db * g
+            else:
+                b.grad += node._db * g
             c = b._pending - 1
             b._pending = c
             if c == 0 and b._a is not None:
@@ -207,7 +218,7 @@ def _undo(root: Value, stash: list[tuple[Value, Any]], sent: bool = True) -> Non
     stashed ones theirs, the others zero). An abandoned pass stopped while counting: the leaves
     it touched are those it counted."""
     for node in walk([root]):
-        if node._a is None and (sent or node._pending):
+        if node.grad is None or (node._a is None and sent):
             node.grad = 0.0
         node._pending = 0
     for leaf, old in stash:
