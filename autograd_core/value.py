@@ -32,55 +32,8 @@ from numbers import Real
 from typing import Any, Union
 
 from autograd_core import scalar_math as F
-from autograd_core.rules import (
-    ABS,
-    ACOS,
-    ACOSH,
-    ADD,
-    ASIN,
-    ASINH,
-    ATAN,
-    ATAN2,
-    ATANH,
-    CEIL,
-    CLAMP,
-    COS,
-    COSH,
-    DIV,
-    ELU,
-    EXP,
-    EXP2,
-    EXPM1,
-    FLOOR,
-    HYPOT,
-    LEAKY_RELU,
-    LOG,
-    LOG1P,
-    LOG2,
-    LOG10,
-    MAXIMUM,
-    MINIMUM,
-    MUL,
-    NEG,
-    POW,
-    POWC,
-    RELU,
-    REMAINDER,
-    ROUND,
-    RULES,
-    SIGMOID,
-    SIGN,
-    SIN,
-    SINC,
-    SINH,
-    SOFTPLUS,
-    SQRT,
-    SUB,
-    TAN,
-    TANH,
-    TRUNC,
-    Rule,
-)
+from autograd_core.op_methods import OpMethods, install
+from autograd_core.rules import RULES, Rule
 
 Number = Union[int, float]  # noqa: UP007  (a runtime alias; py3.10 safe)
 Operand = Union["Value", int, float]  # noqa: UP007
@@ -152,7 +105,7 @@ def _to_float(x: Any, what: str = "Value") -> float:
     raise TypeError(f"{what} expects an int or float, got {cls.__name__}: {x!r}")
 
 
-class Value:
+class Value(OpMethods):
     """A scalar that remembers how it was computed, so gradients can flow back through it.
 
     >>> x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
@@ -309,257 +262,8 @@ class Value:
         """A 0-d tensor's truth value: ``data != 0`` (nan is true). Not differentiable."""
         return self.data != 0.0
 
-    # --- binary operators (a plain number on either side is a constant input) -----------------
-    def __add__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(ADD, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(ADD, self, other, self.data, other)
-
-    def __radd__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(ADD, x, self, x, self.data)
-
-    def __sub__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(SUB, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(SUB, self, other, self.data, other)
-
-    def __rsub__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(SUB, x, self, x, self.data)
-
-    def __mul__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(MUL, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(MUL, self, other, self.data, other)
-
-    def __rmul__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(MUL, x, self, x, self.data)
-
-    def __truediv__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(DIV, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(DIV, self, other, self.data, other)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(DIV, x, self, x, self.data)
-
-    def __pow__(self, other: Operand) -> Value:
-        """``x ** 2`` (a constant exponent: op 'powc') or ``x ** y`` (both differentiable)."""
-        if type(other) is Value:
-            return _binary(POW, self, other, self.data, other.data)  # type: ignore[union-attr]
-        k = _number(other)
-        return k if k is NotImplemented else _unary(POWC, self, k)
-
-    def __rpow__(self, other: Number) -> Value:
-        """``2 ** x``: a constant base, a differentiable exponent."""
-        x = _number(other)
-        return x if x is NotImplemented else _binary(POW, x, self, x, self.data)
-
-    def __mod__(self, other: Operand) -> Value:
-        """``a % b`` = a - b floor(a/b), the sign of the divisor (Python's, torch.remainder)."""
-        t = type(other)
-        if t is Value:
-            return _binary(REMAINDER, self, other, self.data, other.data)  # type: ignore[union-attr]
-        o = _number(other)
-        return o if o is NotImplemented else _binary(REMAINDER, self, o, self.data, o)
-
-    def __rmod__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(REMAINDER, x, self, x, self.data)
-
-    def remainder(self, other: Operand) -> Value:
-        """``self % other`` (torch.remainder)."""
-        return self % other
-
-    def _binary_op(self, rule: Rule, other: Operand, what: str) -> Value:
-        if type(other) is Value:
-            return _binary(rule, self, other, self.data, other.data)  # type: ignore[union-attr]
-        o = _number(other)
-        if o is NotImplemented:
-            raise TypeError(f"{what} expects a Value or a plain number, got "
-                            f"{type(other).__name__}: {other!r}")
-        return _binary(rule, self, o, self.data, o)
-
-    def maximum(self, other: Operand) -> Value:
-        """The larger of self and other (torch.maximum): the gradient goes to the larger; at a
-        tie each gets half; nan if either is nan."""
-        return self._binary_op(MAXIMUM, other, "maximum()")
-
-    def minimum(self, other: Operand) -> Value:
-        """The smaller of self and other (torch.minimum): the gradient goes to the smaller; at a
-        tie each gets half; nan if either is nan."""
-        return self._binary_op(MINIMUM, other, "minimum()")
-
-    def atan2(self, other: Operand) -> Value:
-        """atan2(self, other): the angle of the point (x=other, y=self), in (-pi, pi]."""
-        return self._binary_op(ATAN2, other, "atan2()")
-
-    def hypot(self, other: Operand) -> Value:
-        """sqrt(self^2 + other^2), without overflow in the squares."""
-        return self._binary_op(HYPOT, other, "hypot()")
-
-    # --- unary operators and functions --------------------------------------------------------
-    def __neg__(self) -> Value:
-        return _unary(NEG, self, None)
-
-    def __pos__(self) -> Value:
-        return self
-
-    def __abs__(self) -> Value:
-        return _unary(ABS, self, None)
-
-    def exp(self) -> Value:
-        """e^x (overflows to inf)."""
-        return _unary(EXP, self, None)
-
-    def log(self) -> Value:
-        """Natural logarithm (log 0 = -inf, log of a negative = nan)."""
-        return _unary(LOG, self, None)
-
-    def sqrt(self) -> Value:
-        """Square root (sqrt of a negative = nan)."""
-        return _unary(SQRT, self, None)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
-        return _unary(TANH, self, None)
-
-    def sigmoid(self) -> Value:
-        """Logistic function 1/(1 + e^-x), stable for large |x|."""
-        return _unary(SIGMOID, self, None)
-
-    def relu(self) -> Value:
-        """max(x, 0); its derivative at 0 is 0, as in PyTorch."""
-        return _unary(RELU, self, None)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """x if x > 0 else slope * x."""
-        return _unary(LEAKY_RELU, self, _to_float(slope, "leaky_relu slope"))
-
-    def elu(self, alpha: float = 1.0) -> Value:
-        """x if x > 0 else alpha (e^x - 1)."""
-        return _unary(ELU, self, _to_float(alpha, "elu alpha"))
-
-    def softplus(self) -> Value:
-        """log(1 + e^x), stable; equals x above 20 as in PyTorch."""
-        return _unary(SOFTPLUS, self, None)
-
-    def clamp(self, min: float | None = None, max: float | None = None) -> Value:
-        """x limited to [min, max] (either may be None); gradient 0 where it is clipped."""
-        lo = None if min is None else _to_float(min, "clamp min")
-        hi = None if max is None else _to_float(max, "clamp max")
-        return _unary(CLAMP, self, (lo, hi))
-
-    def sin(self) -> Value:
-        """Sine (nan at +-inf)."""
-        return _unary(SIN, self, None)
-
-    def cos(self) -> Value:
-        """Cosine (nan at +-inf)."""
-        return _unary(COS, self, None)
-
-    def tan(self) -> Value:
-        """Tangent."""
-        return _unary(TAN, self, None)
-
-    def asin(self) -> Value:
-        """Inverse sine; nan outside [-1, 1], gradient inf at +-1."""
-        return _unary(ASIN, self, None)
-
-    def acos(self) -> Value:
-        """Inverse cosine; nan outside [-1, 1], gradient -inf at +-1."""
-        return _unary(ACOS, self, None)
-
-    def atan(self) -> Value:
-        """Inverse tangent."""
-        return _unary(ATAN, self, None)
-
-    def sinh(self) -> Value:
-        """Hyperbolic sine (overflows to +-inf)."""
-        return _unary(SINH, self, None)
-
-    def cosh(self) -> Value:
-        """Hyperbolic cosine (overflows to inf)."""
-        return _unary(COSH, self, None)
-
-    def asinh(self) -> Value:
-        """Inverse hyperbolic sine."""
-        return _unary(ASINH, self, None)
-
-    def acosh(self) -> Value:
-        """Inverse hyperbolic cosine; nan below 1."""
-        return _unary(ACOSH, self, None)
-
-    def atanh(self) -> Value:
-        """Inverse hyperbolic tangent; +-inf at +-1, nan outside [-1, 1]."""
-        return _unary(ATANH, self, None)
-
-    def log1p(self) -> Value:
-        """log(1 + x), accurate near 0."""
-        return _unary(LOG1P, self, None)
-
-    def expm1(self) -> Value:
-        """e^x - 1, accurate near 0."""
-        return _unary(EXPM1, self, None)
-
-    def log2(self) -> Value:
-        """Base-2 logarithm."""
-        return _unary(LOG2, self, None)
-
-    def log10(self) -> Value:
-        """Base-10 logarithm."""
-        return _unary(LOG10, self, None)
-
-    def exp2(self) -> Value:
-        """2^x."""
-        return _unary(EXP2, self, None)
-
-    def sinc(self) -> Value:
-        """The normalised sinc sin(pi x)/(pi x), 1 at 0 (torch.sinc)."""
-        return _unary(SINC, self, None)
-
-    def sign(self) -> Value:
-        """-1, 0 or 1; gradient 0 (PyTorch's convention for piecewise-constant ops)."""
-        return _unary(SIGN, self, None)
-
-    def floor(self) -> Value:
-        """Largest integer <= x, as a Value; gradient 0."""
-        return _unary(FLOOR, self, None)
-
-    def ceil(self) -> Value:
-        """Smallest integer >= x, as a Value; gradient 0."""
-        return _unary(CEIL, self, None)
-
-    def round(self) -> Value:
-        """Nearest integer, ties to even (torch.round), as a Value; gradient 0."""
-        return _unary(ROUND, self, None)
-
-    def trunc(self) -> Value:
-        """x rounded towards 0, as a Value; gradient 0."""
-        return _unary(TRUNC, self, None)
+    # --- ops: the operators (+ - * / ** % unary -, abs) and methods (exp, tanh, sin, ...) of the
+    # op table are inherited from OpMethods (autograd_core/op_methods.py), made from the table.
 
     # --- gradients ----------------------------------------------------------------------------
     def _backward(self) -> None:
@@ -717,6 +421,9 @@ def _unary(rule: Rule, a: Value, k: Any) -> Value:
     if not _fast:
         return _slow(rule, (a,), (x,), out, k)
     return _node(out, rule.name, k, a, None, rule.local(F, x, out, k)[0], None)
+
+
+install(Value, _unary, _binary, _number, _to_float)  # the op methods, from the op table
 
 
 def split_inputs(values: Iterable[Any], who: str) -> tuple[tuple[Any, ...], tuple[float, ...]]:
