@@ -1,10 +1,12 @@
 """IEEE-754 math on numpy arrays: the "array backend" of the op table.
 
-The compiled executor (:mod:`autograd_core.compiled`) runs every rule of
-:mod:`autograd_core.rules` on arrays that hold one number per example. It passes this module as
-the rule's ``m``, so ``lambda m, x, k: m.exp(x)`` now exponentiates a whole batch at once, and
+The compiler (:mod:`autograd_core.compiler`) runs every rule of :mod:`autograd_core.rules` on
+arrays that hold one number per example: the generated program calls this module as the rules'
+``m``, so ``lambda m, x, k: m.exp(x)`` exponentiates a whole batch at once, and
 ``lambda m, x, out, k: (1.0 - out * out,)`` computes tanh's local derivative for every example
 and every node of a group in one expression. Nothing here knows about derivatives: the rules do.
+It holds only what the rules call (tests/autograd_core/test_backends.py checks it), and it is
+the only module of the engine that imports numpy.
 
 Every function has the same name and the same meaning as in :mod:`autograd_core.scalar_math`,
 element by element, including the special values: ``div(1, 0) = inf``, ``log(0) = -inf``,
@@ -15,12 +17,13 @@ element by element, including the special values: ``div(1, 0) = inf``, ``log(0) 
 Warnings. numpy computes those IEEE results already, but also *warns* ("divide by zero
 encountered in log") and raises if a user has called ``np.seterr(all="raise")``. Entering
 ``np.errstate`` costs about a microsecond, too much to pay on every call, so the functions do not
-enter it themselves: wrap a computation in :func:`ieee` once (the executor does, once per
-batch) and every operation inside gives its IEEE result silently.
+enter it themselves: the compiled program enters ``np.errstate(all="ignore")`` once per call,
+and every operation inside gives its IEEE result silently.
 
-N-ary functions (``fsum``, ``dot``, ``logsumexp``, ``maximum``) take their n operands stacked
-along axis 0: an array of shape ``(n, ...)``, or any sequence of arrays (broadcast, then
-stacked). The rest of the shape is free, so one call reduces many nodes of many examples.
+N-ary functions (``fsum``, ``dot``, ``logsumexp``, ``softmax``, ``log_softmax``) take their n
+operands stacked along axis 0: an array of shape ``(n, ...)``, or any sequence of arrays
+(broadcast, then stacked). The rest of the shape is free, so one call reduces many nodes of many
+examples.
 """
 
 from __future__ import annotations
@@ -33,11 +36,6 @@ INF = np.inf
 NAN = np.nan
 
 Array = Any  # an ndarray, or a float that broadcasts like one
-
-
-def ieee() -> np.errstate:
-    """A context in which numpy gives inf/nan silently (never warns, never raises)."""
-    return np.errstate(all="ignore")
 
 
 def _stacked(xs: Any) -> np.ndarray:
@@ -116,11 +114,6 @@ def power(a: Array, b: Array) -> Array:
     return np.power(a, b)
 
 
-def step(x: Array) -> Array:
-    """1 where x > 0, else 0 (relu's derivative; 0 at 0)."""
-    return np.where(np.greater(x, 0.0), 1.0, 0.0)
-
-
 def sign(x: Array) -> Array:
     """sign(x) in {-1, 0, 1}; 0 at 0 and at nan (torch.sign)."""
     return np.where(np.isnan(x), 0.0, np.sign(x))
@@ -182,11 +175,6 @@ def where(cond: Array, a: Array, b: Array) -> Array:
 
 
 # --- n-ary reductions over axis 0 ---------------------------------------------------------------
-def maximum(xs: Any) -> Array:
-    """Largest operand (nan if any operand is nan), reducing axis 0."""
-    return np.max(_stacked(xs), axis=0)
-
-
 def fsum(xs: Any) -> Array:
     """sum_i x_i over axis 0."""
     return np.sum(_stacked(xs), axis=0)

@@ -275,11 +275,16 @@ LOG10 = defrule("log10", "log10", 1, lambda m, x, k: m.log10(x),
 EXP2 = defrule("exp2", "exp2", 1, lambda m, x, k: m.exp2(x),
                lambda m, x, out, k: (out * _LN2,), "d(2^x)/dx = 2^x log 2 = out log 2",
                doc="2^x.")
-# sinc(x) = sin(pi x)/(pi x), 1 at 0; the derivative is masked to 0 at x = 0, as in PyTorch
+# sinc(x) = sin(pi x)/(pi x), 1 at 0. The derivative is masked to 0 where the denominator
+# x^2 pi is 0, as PyTorch does: at 0, and below |x| ~ 1e-162, where x^2 underflows (0/0 = nan)
+def _sinc_locals(m: Any, x: Any) -> tuple[Any]:
+    d = x * x * _PI
+    return (m.where(m.is_zero(d), 0.0, m.div(_PI * x * m.cos(_PI * x) - m.sin(_PI * x), d)),)
+
+
 SINC = defrule("sinc", "sinc", 1, lambda m, x, k: m.sinc(x),
-               lambda m, x, out, k: (m.where(m.is_zero(x), 0.0, m.div(
-                   _PI * x * m.cos(_PI * x) - m.sin(_PI * x), _PI * x * x)),),
-               "d sinc(x)/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at 0",
+               lambda m, x, out, k: _sinc_locals(m, x),
+               "d sinc(x)/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 where pi x^2 = 0",
                doc="The normalised sinc sin(pi x)/(pi x), 1 at 0 (torch.sinc).")
 
 # --- piecewise constant: the derivative is 0 wherever it exists (PyTorch's convention) ----------
