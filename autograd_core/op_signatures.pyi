@@ -33,10 +33,10 @@ class OpSignatures:
         """Natural logarithm (log 0 = -inf, log of a negative = nan)."""
     def sqrt(self) -> Value:
         """Square root (sqrt of a negative = nan)."""
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
     def sigmoid(self) -> Value:
         """Logistic function 1/(1 + e^-x), stable for large |x|."""
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
     def relu(self) -> Value:
         """max(x, 0); its derivative at 0 is 0, as in PyTorch."""
     def leaky_relu(self, slope: float = 0.01) -> Value:

@@ -146,12 +146,12 @@ SQRT = defrule("sqrt", "sqrt", 1, lambda m, x, k: m.sqrt(x),
                doc="Square root (sqrt of a negative = nan).")
 
 # --- activations --------------------------------------------------------------------------------
-TANH = defrule("tanh", "tanh", 1, lambda m, x, k: m.tanh(x),
-               lambda m, x, out, k: (1.0 - out * out,), "d(tanh x)/dx = 1 - tanh(x)^2",
-               doc="Hyperbolic tangent.", activation=True)
 SIGMOID = defrule("sigmoid", "sigmoid", 1, lambda m, x, k: m.sigmoid(x),
                   lambda m, x, out, k: (out * (1.0 - out),), "d(s(x))/dx = s(x)(1 - s(x))",
                   doc="Logistic function 1/(1 + e^-x), stable for large |x|.", activation=True)
+TANH = defrule("tanh", "tanh", 1, lambda m, x, k: m.tanh(x),
+               lambda m, x, out, k: (1.0 - out * out,), "d(tanh x)/dx = 1 - tanh(x)^2",
+               doc="Hyperbolic tangent.", activation=True)
 RELU = defrule("relu", "ReLU", 1, lambda m, x, k: m.relu(x),
                lambda m, x, out, k: (m.where(m.gt(x, 0.0), 1.0, 0.0),),
                "d(relu x)/dx = 1 if x > 0 else 0",

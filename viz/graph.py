@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd_core.backward import reverse_topological
+from autograd_core.rules import activations
 from autograd_core.value import Value
 from viz.display import Graph
 
@@ -58,7 +59,7 @@ HIGHLIGHT = "#d62728"
 DEFAULT_MAX_NODES = 250
 
 #: Ops that ``collapse_neurons`` folds into a neuron (after the weighted sum and bias).
-ACTIVATIONS = frozenset({"tanh", "relu", "sigmoid", "leaky_relu", "elu", "softplus"})
+ACTIVATIONS = frozenset(rule.name for rule in activations())
 
 _KIND_TEXT = {
     "input": "input",

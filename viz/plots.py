@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, no_grad
+from autograd_core.rules import activations
 
 #: TensorFlow Playground's blue: class 1 (or +1), positive values, positive weights.
 POSITIVE = "#0877bd"
@@ -41,14 +42,15 @@ CLASS_COLORS = [NEGATIVE, POSITIVE, "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
 TRAIN_COLOR = POSITIVE
 VALIDATION_COLOR = NEGATIVE
 
-#: The activations :func:`plot_activations` knows: name -> (title, Value -> Value).
+# How plot_activations titles an activation of the op table (others: their symbol)
+_TITLES = {"sigmoid": "sigmoid  1/(1+e^-x)", "tanh": "tanh", "relu": "ReLU  max(x, 0)",
+           "leaky_relu": "leaky ReLU (slope 0.01)", "elu": "ELU (alpha 1)",
+           "softplus": "softplus  log(1+e^x)"}
+#: The activations :func:`plot_activations` knows: name -> (title, Value -> Value): the op
+#: table's activations (:func:`autograd_core.rules.activations`), then two built from ops.
 ACTIVATIONS: dict[str, tuple[str, Callable[[Value], Value]]] = {
-    "sigmoid": ("sigmoid  1/(1+e^-x)", lambda v: v.sigmoid()),
-    "tanh": ("tanh", lambda v: v.tanh()),
-    "relu": ("ReLU  max(x, 0)", lambda v: v.relu()),
-    "leaky_relu": ("leaky ReLU (slope 0.01)", lambda v: v.leaky_relu(0.01)),
-    "elu": ("ELU (alpha 1)", lambda v: v.elu(1.0)),
-    "softplus": ("softplus  log(1+e^x)", lambda v: v.softplus()),
+    **{r.name: (_TITLES.get(r.name, r.symbol), getattr(Value, str(r.method)))
+       for r in activations()},
     "hard_tanh": ("hard tanh  clamp(x, -1, 1)", lambda v: v.clamp(-1.0, 1.0)),
     "softsign": ("softsign  x/(1+|x|)", lambda v: v / (1 + abs(v))),
 }

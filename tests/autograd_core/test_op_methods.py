@@ -83,3 +83,20 @@ def test_no_op_method_is_defined_by_hand_in_value() -> None:
     names = {r.method for r in RULES.values() if r.method}
     names |= {f"__{r.operator}__" for r in RULES.values() if r.operator}
     assert not names & set(vars(Value))
+
+
+def test_the_activation_tables_are_the_op_tables_activations() -> None:
+    """nn's named activations, viz's neuron view and plot_activations read one list."""
+    import nn.activations
+    import viz.graph
+    import viz.plots
+    from autograd_core.rules import activations
+
+    names = [r.name for r in activations()]
+    assert names == ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus"]
+    assert list(nn.activations.ACTIVATIONS) == names + ["linear"]
+    assert viz.graph.ACTIVATIONS == frozenset(names)
+    assert list(viz.plots.ACTIVATIONS)[: len(names)] == names
+    z = Value(-2.0)
+    assert nn.activations.ACTIVATIONS["leaky_relu"](z).data == -0.02  # PyTorch's default slope
+    assert nn.activations.ACTIVATIONS["elu"](z).arg == 1.0
