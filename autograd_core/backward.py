@@ -214,9 +214,9 @@ def _locals_as_values(node: Value) -> tuple[Any, ...]:
     backward pass itself is recorded (higher-order gradients)."""
     from autograd_core import value_math as VM
 
-    rule = RULES.get(node._op)
+    rule = RULES.get(node.op)
     if rule is None:
-        name = type(node._arg).__name__ if node._arg is not None else node._op
+        name = type(node._arg).__name__ if node._arg is not None else node.op
         raise RuntimeError(
             f"cannot differentiate twice through {name!r}: its gradients were computed as "
             "plain numbers. Build it from the engine's ops (Value arithmetic) to get "
@@ -253,7 +253,7 @@ def _propagate(root: Value, seed: Any, as_values: bool) -> tuple[list[Value], di
                 contrib = g * local
             if check and not math.isfinite(float(contrib)):
                 raise AnomalyError(
-                    f"detect_anomaly: backward through op {node._op!r} gave gradient "
+                    f"detect_anomaly: backward through op {node.op!r} gave gradient "
                     f"{float(contrib)!r} to its input {i} (local gradient {float(local)!r} x "
                     f"upstream {float(g)!r}); this is the first non-finite gradient.")
             key = id(p)

@@ -10,7 +10,8 @@ the text. Type checkers and editors read the same signatures from ``op_signature
 written from the table by ``python scripts/op_signatures.py`` (a test checks it is current).
 
 Written by hand here: ``**`` (a constant exponent is the op 'powc', a Value exponent the op
-'pow') with its method name ``pow``, unary ``+``, and micrograd's ``_op`` and ``_prev``.
+'pow') with its method name ``pow``, unary ``+``, and micrograd's ``_op`` (the row's symbol,
+``'+'``, ``'**3'``, ``'ReLU'``) and ``_prev`` (a set).
 """
 
 from __future__ import annotations
@@ -65,6 +66,27 @@ class OpMethods(_Declared):
 
     def __pos__(self) -> Value:
         return cast("Value", self)
+
+    # --- micrograd's private names, as its lecture's draw_dot and its users' tests read them ----
+    @property
+    def _op(self) -> str:
+        """micrograd's name of the op that made this node: the op table's symbol (``'+'``,
+        ``'*'``, ``'ReLU'``, ``'tanh'``, ``'exp'``; ``'**3'`` for ``x ** 3``); ``''`` for a
+        leaf. The engine's own name is :attr:`Value.op` (``'add'``)."""
+        v = cast("Value", self)
+        rule = RULES.get(v._opname)
+        if rule is None:
+            return v._opname
+        if rule is POWC:
+            k = v._arg
+            return f"**{int(k) if float(k).is_integer() else k}"
+        return rule.symbol
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's set of the nodes this one was computed from (``x + x`` gives ``{x}``);
+        :attr:`Value.parents` keeps them in argument order, repeats included."""
+        return set(cast("Value", self).parents)
 
 
 def _operand_error(what: str, other: Any) -> TypeError:

@@ -1,11 +1,12 @@
 """Value: one scalar node of the computational graph.
 
 A Value holds its number (``data``), its gradient (``grad``), and, if an op made it, the op's
-name (``_op``), its inputs in argument order and the local derivative of its output with respect
-to each input, computed from the op table (:mod:`autograd_core.rules`) at the moment the node is
-made. Backprop then needs no closures: ``input.grad += local * node.grad`` for every edge, in
-reverse topological order (:mod:`autograd_core.backward`). No node refers to itself, so a
-dropped graph is freed by reference counting alone, never by the cyclic garbage collector.
+name (:attr:`Value.op`), its inputs in argument order and the local derivative of its output
+with respect to each input, computed from the op table (:mod:`autograd_core.rules`) at the
+moment the node is made. Backprop then needs no closures: ``input.grad += local * node.grad``
+for every edge, in reverse topological order (:mod:`autograd_core.backward`). No node refers to
+itself, so a dropped graph is freed by reference counting alone, never by the cyclic garbage
+collector.
 
 Storage layout (the one place this module is clever, for speed and memory). A unary or binary
 op keeps its inputs in the slots ``_a`` and ``_b`` and their local derivatives in ``_da`` and
@@ -18,7 +19,8 @@ build. Read the graph through :attr:`Value.inputs`, :attr:`Value.parents` and
 :attr:`Value.local_grads` rather than the slots.
 
 The micrograd surface (``data``, ``grad``, ``_prev``, ``_op``, ``backward()``, ``relu()``,
-``tanh()``, ``exp()``, the operators) works unchanged.
+``tanh()``, ``exp()``, the operators) works unchanged; ``_op`` and ``_prev`` read as micrograd's
+(``'+'``, ``'**3'``, a set of parents), see :mod:`autograd_core.op_methods`.
 """
 
 from __future__ import annotations
@@ -115,13 +117,13 @@ class Value(OpMethods):
     (-12.0, -4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_arg", "_pending", "_a", "_b", "_da", "_db",
+    __slots__ = ("data", "grad", "label", "_opname", "_arg", "_pending", "_a", "_b", "_da", "_db",
                  "__weakref__")
 
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
     label: str | None
-    _op: str
+    _opname: str  # the op table's name ('add'); micrograd's '+' is the property _op
     _arg: Any
     _pending: int
     _a: Any
@@ -142,7 +144,7 @@ class Value(OpMethods):
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.label = label
-        self._op = ""
+        self._opname = ""
         self._arg = None
         self._pending = 0
         self._a = None
@@ -154,7 +156,7 @@ class Value(OpMethods):
     @property
     def op(self) -> str:
         """The op-table name of the op that made this node ('add', 'tanh', ...); '' for a leaf."""
-        return self._op
+        return self._opname
 
     @property
     def inputs(self) -> tuple[Any, ...]:
@@ -191,11 +193,6 @@ class Value(OpMethods):
         return tuple([x for x in self.inputs if x.__class__ is Value])
 
     @property
-    def _prev(self) -> tuple[Value, ...]:
-        """micrograd's name for :attr:`parents`."""
-        return self.parents
-
-    @property
     def arg(self) -> Any:
         """The op's constant parameter (the exponent of ``x ** 3``, a slope), or None."""
         return self._arg
@@ -203,7 +200,7 @@ class Value(OpMethods):
     @property
     def rule(self) -> Rule | None:
         """The op-table row of the op that made this node, or None for a leaf."""
-        return RULES.get(self._op)
+        return RULES.get(self._opname)
 
     @property
     def is_leaf(self) -> bool:
@@ -320,7 +317,7 @@ def _node_py(data: float, op: str, arg: Any, a: Any, b: Any, da: Any, db: Any) -
     v.data = data
     v.grad = 0.0
     v.label = None
-    v._op = op
+    v._opname = op
     v._arg = arg
     v._pending = 0
     v._a = a
@@ -366,7 +363,7 @@ def _reduce(root: Value) -> Any:
         a = tuple(ref(x) for x in a) if a.__class__ is tuple else ref(a)
         b = None if node._b is None else ref(node._b)
         index[id(node)] = len(records)
-        records.append((node.data, node.grad, node.label, node._op, node._arg, a, b,
+        records.append((node.data, node.grad, node.label, node._opname, node._arg, a, b,
                         node._da, node._db))
     return (_rebuild_graph, (records,))
 

@@ -66,7 +66,7 @@ def _where(frame: FrameType | None) -> str:
 def _error(obj: Value | None, what: str, frame: FrameType | None) -> DataDependentError:
     desc = ""
     if obj is not None:
-        desc = f" (op {obj._op!r}" if obj._op else " (a leaf"
+        desc = f" (op {obj.op!r}" if obj.op else " (a leaf"
         if obj.label:
             desc += f" labelled {obj.label!r}"
         desc += ")"
