@@ -212,7 +212,7 @@ def topological_order(root: Value) -> list[Value]:
 def _locals_as_values(node: Value) -> tuple[Any, ...]:
     """The node's local derivatives recomputed as Values from the op table, so that the
     backward pass itself is recorded (higher-order gradients)."""
-    from autograd_core import value_math as VM
+    from autograd_core import value_math
 
     rule = RULES.get(node.op)
     if rule is None:
@@ -223,10 +223,10 @@ def _locals_as_values(node: Value) -> tuple[Any, ...]:
             "higher-order gradients.")
     ins = node.inputs
     if rule.arity == 1:
-        return tuple(rule.local(VM, ins[0], node, node._arg))
+        return tuple(rule.local(value_math, ins[0], node, node._arg))
     if rule.arity == 2:
-        return tuple(rule.local(VM, ins[0], ins[1], node, node._arg))
-    return tuple(rule.local(VM, ins, node, node._arg))
+        return tuple(rule.local(value_math, ins[0], ins[1], node, node._arg))
+    return tuple(rule.local(value_math, ins, node, node._arg))
 
 
 def _propagate(root: Value, seed: Any, as_values: bool) -> tuple[list[Value], dict[int, Any]]:

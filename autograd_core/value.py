@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, Union
 
-from autograd_core import scalar_math as F
+from autograd_core import scalar_math
 from autograd_core.op_methods import OpMethods, install
 from autograd_core.rules import RULES, Rule
 
@@ -405,19 +405,19 @@ def _rebuild_graph(records: list[tuple[Any, ...]]) -> Value:
 def _binary(rule: Rule, a: Any, b: Any, x: float, y: Any) -> Value:
     """Apply a two-input rule; a and b are Values or floats (constants), x and y their numbers.
     (The hottest function of the engine.)"""
-    out = rule.forward(F, x, y, None)
+    out = rule.forward(scalar_math, x, y, None)
     if not _fast:
         return _slow(rule, (a, b), (x, y), out, None)
-    da, db = rule.local(F, x, y, out, None)
+    da, db = rule.local(scalar_math, x, y, out, None)
     return _node(out, rule.name, None, a, b, da, db)
 
 
 def _unary(rule: Rule, a: Value, k: Any) -> Value:
     x = a.data
-    out = rule.forward(F, x, k)
+    out = rule.forward(scalar_math, x, k)
     if not _fast:
         return _slow(rule, (a,), (x,), out, k)
-    return _node(out, rule.name, k, a, None, rule.local(F, x, out, k)[0], None)
+    return _node(out, rule.name, k, a, None, rule.local(scalar_math, x, out, k)[0], None)
 
 
 install(Value, _unary, _binary, _number, _to_float)  # the op methods, from the op table
@@ -452,9 +452,9 @@ def apply_nary(rule: Rule, values: Iterable[Operand], k: Any = None) -> Value:
 
 
 def _apply_tuple(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], k: Any) -> Value:
-    out = rule.forward(F, xs, k)
+    out = rule.forward(scalar_math, xs, k)
     if _fast:
-        return _node(out, rule.name, k, ins, None, tuple(rule.local(F, xs, out, k)), None)
+        return _node(out, rule.name, k, ins, None, tuple(rule.local(scalar_math, xs, out, k)), None)
     return _slow(rule, ins, xs, out, k)
 
 
@@ -469,11 +469,12 @@ def _slow(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], out: float, k
     if not modes.grad_enabled:
         return _leaf(out)
     if rule.arity == 1:
-        return _node(out, rule.name, k, ins[0], None, rule.local(F, xs[0], out, k)[0], None)
+        (da,) = rule.local(scalar_math, xs[0], out, k)
+        return _node(out, rule.name, k, ins[0], None, da, None)
     if rule.arity == 2:
-        da, db = rule.local(F, xs[0], xs[1], out, k)
+        da, db = rule.local(scalar_math, xs[0], xs[1], out, k)
         return _node(out, rule.name, k, ins[0], ins[1], da, db)
-    return _node(out, rule.name, k, ins, None, tuple(rule.local(F, xs, out, k)), None)
+    return _node(out, rule.name, k, ins, None, tuple(rule.local(scalar_math, xs, out, k)), None)
 
 
 def _set_modes(grad_enabled: bool, anomaly: bool) -> None:
