@@ -50,40 +50,16 @@ def _stacked(xs: Any) -> np.ndarray:
     return np.stack(np.broadcast_arrays(*parts))
 
 
-# --- elementwise functions ----------------------------------------------------------------------
-def div(a: Array, b: Array) -> Array:
-    """a / b: 1/0 = inf, -1/0 = -inf, 0/0 = nan, 1/-0.0 = -inf."""
-    return np.true_divide(a, b)
-
-
-def exp(x: Array) -> Array:
-    """e**x; overflows to inf."""
-    return np.exp(x)
-
-
-def expm1(x: Array) -> Array:
-    """e**x - 1, accurate near 0; overflows to inf."""
-    return np.expm1(x)
-
-
-def log(x: Array) -> Array:
-    """Natural log: log(0) = -inf, log(x < 0) = nan."""
-    return np.log(x)
-
-
-def log1p(x: Array) -> Array:
-    """log(1 + x): log1p(-1) = -inf, log1p(x < -1) = nan."""
-    return np.log1p(x)
-
-
-def sqrt(x: Array) -> Array:
-    """Square root: sqrt(-1) = nan (numpy never returns complex for a float array)."""
-    return np.sqrt(x)
-
-
-def tanh(x: Array) -> Array:
-    """Hyperbolic tangent."""
-    return np.tanh(x)
+# --- elementwise functions: numpy's ufuncs give the float backend's IEEE results ----------------
+div = np.true_divide  # 1/0 = inf, -1/0 = -inf, 0/0 = nan, 1/-0.0 = -inf
+exp = np.exp  # overflows to inf
+expm1 = np.expm1  # e^x - 1, accurate near 0
+log = np.log  # log(0) = -inf, log(x < 0) = nan
+log1p = np.log1p  # log1p(-1) = -inf, log1p(x < -1) = nan
+sqrt = np.sqrt  # sqrt(-1) = nan: numpy never returns complex for a float array
+tanh = np.tanh
+# IEEE pow: a negative base to a non-integer power is nan, 0 ** -1 = inf, (-0.0) ** -1 = -inf
+power = np.power
 
 
 def sigmoid(x: Array) -> Array:
@@ -108,40 +84,17 @@ def relu(x: Array) -> Array:
     return np.maximum(x, 0.0) + 0.0
 
 
-def power(a: Array, b: Array) -> Array:
-    """a ** b with IEEE pow: a negative base to a non-integer power is nan, 0 ** -1 = inf,
-    (-0.0) ** -1 = -inf, overflow gives +-inf."""
-    return np.power(a, b)
-
-
 def sign(x: Array) -> Array:
     """sign(x) in {-1, 0, 1}; 0 at 0 and at nan (torch.sign)."""
     return np.where(np.isnan(x), 0.0, np.sign(x))
 
 
-def gt(x: Array, c: float) -> Array:
-    """The condition x > c (a boolean array) for :func:`where`."""
-    return np.greater(x, c)
-
-
-def ge(x: Array, c: float) -> Array:
-    """The condition x >= c."""
-    return np.greater_equal(x, c)
-
-
-def lt(x: Array, c: Array) -> Array:
-    """The condition x < c."""
-    return np.less(x, c)
-
-
-def eq(x: Array, c: Array) -> Array:
-    """The condition x == c."""
-    return np.equal(x, c)
-
-
-def both(a: Array, b: Array) -> Array:
-    """Elementwise logical and of two conditions."""
-    return np.logical_and(a, b)
+# conditions: boolean arrays for where()
+gt = np.greater
+ge = np.greater_equal
+lt = np.less
+eq = np.equal
+both = np.logical_and
 
 
 def is_zero(x: Array) -> Array:
@@ -169,9 +122,7 @@ def inside(x: Array, lo: float | None, hi: float | None) -> Array:
     return np.logical_and(np.greater_equal(x, lo), np.less_equal(x, hi))
 
 
-def where(cond: Array, a: Array, b: Array) -> Array:
-    """a where cond holds, else b, element by element."""
-    return np.where(cond, a, b)
+where = np.where  # a where cond holds, else b, element by element
 
 
 # --- n-ary reductions over axis 0 ---------------------------------------------------------------

@@ -288,21 +288,20 @@ SINC = defrule("sinc", "sinc", 1, lambda m, x, k: m.sinc(x),
                doc="The normalised sinc sin(pi x)/(pi x), 1 at 0 (torch.sinc).")
 
 # --- piecewise constant: the derivative is 0 wherever it exists (PyTorch's convention) ----------
-SIGN = defrule("sign", "sign", 1, lambda m, x, k: m.sign(x),
-               lambda m, x, out, k: (0.0,), "d sign(x)/dx = 0",
-               doc="-1, 0 or 1; gradient 0 (PyTorch's convention for piecewise-constant ops).")
-FLOOR = defrule("floor", "floor", 1, lambda m, x, k: m.floor(x),
-                lambda m, x, out, k: (0.0,), "d floor(x)/dx = 0",
-                doc="Largest integer <= x, as a Value; gradient 0.")
-CEIL = defrule("ceil", "ceil", 1, lambda m, x, k: m.ceil(x),
-               lambda m, x, out, k: (0.0,), "d ceil(x)/dx = 0",
-               doc="Smallest integer >= x, as a Value; gradient 0.")
-ROUND = defrule("round", "round", 1, lambda m, x, k: m.round_half_even(x),
-                lambda m, x, out, k: (0.0,), "d round(x)/dx = 0 (ties to even)",
-                doc="Nearest integer, ties to even (torch.round), as a Value; gradient 0.")
-TRUNC = defrule("trunc", "trunc", 1, lambda m, x, k: m.trunc(x),
-                lambda m, x, out, k: (0.0,), "d trunc(x)/dx = 0",
-                doc="x rounded towards 0, as a Value; gradient 0.")
+def _flat(name: str, forward: Callable[..., Any], doc: str, note: str = "") -> Rule:
+    """A piecewise-constant op's row: its local derivative is 0."""
+    return defrule(name, name, 1, forward, lambda m, x, out, k: (0.0,),
+                   f"d {name}(x)/dx = 0{note}", doc=doc)
+
+
+SIGN = _flat("sign", lambda m, x, k: m.sign(x),
+             "-1, 0 or 1; gradient 0 (PyTorch's convention for piecewise-constant ops).")
+FLOOR = _flat("floor", lambda m, x, k: m.floor(x), "Largest integer <= x, as a Value; gradient 0.")
+CEIL = _flat("ceil", lambda m, x, k: m.ceil(x), "Smallest integer >= x, as a Value; gradient 0.")
+ROUND = _flat("round", lambda m, x, k: m.round_half_even(x),
+              "Nearest integer, ties to even (torch.round), as a Value; gradient 0.",
+              " (ties to even)")
+TRUNC = _flat("trunc", lambda m, x, k: m.trunc(x), "x rounded towards 0, as a Value; gradient 0.")
 # a % b = a - b floor(a/b) (Python's and torch.remainder's sign convention)
 REMAINDER = defrule("remainder", "%", 2, lambda m, a, b, k: m.remainder(a, b),
                     lambda m, a, b, out, k: (1.0, -m.floor_divide(a, b)),
@@ -312,17 +311,20 @@ REMAINDER = defrule("remainder", "%", 2, lambda m, a, b, k: m.remainder(a, b),
                         "(Python's %, torch.remainder).")
 
 # --- the larger / smaller of two: at a tie each side gets half the gradient (PyTorch) -----------
+def _split_at_tie(m: Any, a: Any, b: Any, a_loses: Any, b_loses: Any) -> tuple[Any, Any]:
+    """Local gradients 1 for the chosen input, 0 for the other, 1/2 each at a tie."""
+    tie = m.eq(a, b)
+    return (m.where(tie, 0.5, m.where(a_loses, 0.0, 1.0)),
+            m.where(tie, 0.5, m.where(b_loses, 0.0, 1.0)))
+
+
 MAXIMUM = defrule("maximum", "max", 2, lambda m, a, b, k: m.maximum2(a, b),
-                  lambda m, a, b, out, k: (
-                      m.where(m.eq(a, b), 0.5, m.where(m.lt(a, b), 0.0, 1.0)),
-                      m.where(m.eq(a, b), 0.5, m.where(m.gt(a, b), 0.0, 1.0))),
+                  lambda m, a, b, out, k: _split_at_tie(m, a, b, m.lt(a, b), m.gt(a, b)),
                   "d max(a, b)/da = 1 if a > b, 0 if a < b, 1/2 at a tie",
                   doc="The larger of self and other (torch.maximum): the gradient goes to the "
                       "larger; at a tie each gets half; nan if either is nan.")
 MINIMUM = defrule("minimum", "min", 2, lambda m, a, b, k: m.minimum2(a, b),
-                  lambda m, a, b, out, k: (
-                      m.where(m.eq(a, b), 0.5, m.where(m.gt(a, b), 0.0, 1.0)),
-                      m.where(m.eq(a, b), 0.5, m.where(m.lt(a, b), 0.0, 1.0))),
+                  lambda m, a, b, out, k: _split_at_tie(m, a, b, m.gt(a, b), m.lt(a, b)),
                   "d min(a, b)/da = 1 if a < b, 0 if a > b, 1/2 at a tie",
                   doc="The smaller of self and other (torch.minimum): the gradient goes to the "
                       "smaller; at a tie each gets half; nan if either is nan.")

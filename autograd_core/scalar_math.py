@@ -292,22 +292,19 @@ def atanh(x: float) -> float:
     return NAN
 
 
-def log2(x: float) -> float:
-    """Base-2 log: log2(0) = -inf, log2(x < 0) = nan."""
-    if x > 0.0:
-        return math.log2(x)
-    if x == 0.0:
-        return -INF
-    return NAN
+def _log_base(fn):  # type: ignore[no-untyped-def]
+    """fn(x) for x > 0, -inf at 0, nan below 0 (and for nan), as :func:`log`."""
+    def wrapped(x: float) -> float:
+        if x > 0.0:
+            return fn(x)  # type: ignore[no-any-return]
+        return -INF if x == 0.0 else NAN
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = f"math.{fn.__name__}: -inf at 0, nan below 0."
+    return wrapped
 
 
-def log10(x: float) -> float:
-    """Base-10 log: log10(0) = -inf, log10(x < 0) = nan."""
-    if x > 0.0:
-        return math.log10(x)
-    if x == 0.0:
-        return -INF
-    return NAN
+log2 = _log_base(math.log2)
+log10 = _log_base(math.log10)
 
 
 def exp2(x: float) -> float:

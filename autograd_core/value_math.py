@@ -13,6 +13,7 @@ step or a mask is zero almost everywhere, so ``where`` picks one branch as a con
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from autograd_core import scalar_math
@@ -37,36 +38,19 @@ def power(a: Any, b: Any) -> Any:
     return scalar_math.power(a, b)
 
 
-def exp(x: Any) -> Any:
-    return x.exp() if isinstance(x, Value) else scalar_math.exp(x)
+def _method_or_float(name: str) -> Callable[[Any], Any]:
+    """``x.name()`` for a Value (a recorded op), the float backend's ``name(x)`` for a number."""
+    on_float = getattr(scalar_math, name)
+
+    def fn(x: Any) -> Any:
+        return getattr(x, name)() if isinstance(x, Value) else on_float(x)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
 
 
-def log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else scalar_math.log(x)
-
-
-def sqrt(x: Any) -> Any:
-    return x.sqrt() if isinstance(x, Value) else scalar_math.sqrt(x)
-
-
-def sigmoid(x: Any) -> Any:
-    return x.sigmoid() if isinstance(x, Value) else scalar_math.sigmoid(x)
-
-
-def sin(x: Any) -> Any:
-    return x.sin() if isinstance(x, Value) else scalar_math.sin(x)
-
-
-def cos(x: Any) -> Any:
-    return x.cos() if isinstance(x, Value) else scalar_math.cos(x)
-
-
-def sinh(x: Any) -> Any:
-    return x.sinh() if isinstance(x, Value) else scalar_math.sinh(x)
-
-
-def cosh(x: Any) -> Any:
-    return x.cosh() if isinstance(x, Value) else scalar_math.cosh(x)
+exp, log, sqrt, sigmoid = map(_method_or_float, ("exp", "log", "sqrt", "sigmoid"))
+sin, cos, sinh, cosh = map(_method_or_float, ("sin", "cos", "sinh", "cosh"))
 
 
 def softmax(xs: Any) -> list[Any]:
