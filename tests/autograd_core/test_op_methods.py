@@ -93,7 +93,7 @@ def test_the_activation_tables_are_the_op_tables_activations() -> None:
     from autograd_core.rules import activations
 
     names = [r.name for r in activations()]
-    assert names == ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus"]
+    assert names[:6] == ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus"]
     assert list(nn.activations.ACTIVATIONS) == names + ["linear"]
     assert viz.graph.ACTIVATIONS == frozenset(names)
     assert list(viz.plots.ACTIVATIONS)[: len(names)] == names
