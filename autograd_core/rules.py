@@ -3,13 +3,16 @@
 Backprop is *upstream gradient x local gradient* (lecture 000). A :class:`Rule` holds the two
 halves of an op: ``forward`` computes the output from the inputs, ``local`` returns the tuple of
 local derivatives d(out)/d(input_i), one per input, in argument order. Everything else reads
-this table: :class:`~autograd_core.value.Value` (eager floats), higher-order gradients
-(the same rules evaluated on Values), the compiled batch executor (on numpy arrays) and viz
-(the symbol and the local gradient on each edge).
+this table: :class:`~autograd_core.value.Value` (eager floats; its methods and operators are
+made from the rows by :mod:`~autograd_core.op_methods`), higher-order gradients (the same rules
+evaluated on Values), the compiler (on numpy arrays), viz (the symbol and the local gradient on
+each edge), the command line's function names and the activations of ``nn`` and ``viz``. It
+is the only list of ops: adding an op is adding its row.
 
 Each rule receives ``m``, a backend namespace with the same function names on every backend
-(:mod:`~autograd_core.scalar_math` for floats, :mod:`~autograd_core.value_math` for Values, a
-numpy one for arrays), so ``1 - out * out`` serves floats, Values and arrays alike. Signatures:
+(:mod:`~autograd_core.scalar_math` for floats, :mod:`~autograd_core.value_math` for Values,
+:mod:`~autograd_core.numpy_math` for arrays), so ``1 - out * out`` serves floats, Values and
+arrays alike. Each backend holds only what the rules call. Signatures:
 
 * unary (arity 1):   ``forward(m, x, k)``,    ``local(m, x, out, k)   -> (dx,)``
 * binary (arity 2):  ``forward(m, a, b, k)``, ``local(m, a, b, out, k) -> (da, db)``
