@@ -143,10 +143,9 @@ def _rows() -> list[tuple[str, Rule, str]]:
     out = []
     for rule in RULES.values():
         if rule.operator is not None:
-            names = [f"__{rule.operator}__"] + ([f"__r{rule.operator}__"] if rule.arity == 2
-                                               else [])
-            src = _operator_source(rule)
-            out += [(n, rule, src if i == 0 else "") for i, n in enumerate(names)]
+            out.append((f"__{rule.operator}__", rule, _operator_source(rule)))
+            if rule.arity == 2:  # the reflected operator: its text is in the one above
+                out.append((f"__r{rule.operator}__", rule, ""))
         if rule.method is not None:
             out.append((rule.method, rule, _method_source(rule)))
     return out
@@ -181,7 +180,7 @@ def install(value_cls: type, unary: Callable[..., Any], binary: Callable[..., An
 
 # --- the typed signatures, for type checkers and editors --------------------------------------
 def _signature(name: str, rule: Rule) -> str:
-    if name.startswith("__r") and rule.operator is not None and name == f"__r{rule.operator}__":
+    if name == f"__r{rule.operator}__":
         return f"def {name}(self, other: float) -> Value:"
     if rule.arity == 2:
         return f"def {name}(self, other: Value | float) -> Value:"
