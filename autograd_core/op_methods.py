@@ -175,17 +175,26 @@ def install(value_cls: type, unary: Callable[..., Any], binary: Callable[..., An
         fn.__doc__ = f"{rule.doc}\n\n{rule.math}" if rule.doc else rule.math
         fn.__module__ = __name__
         fn.__qualname__ = f"OpMethods.{name}"
+        fn.__annotations__ = _annotations(name, rule)
         setattr(OpMethods, name, fn)
 
 
 # --- the typed signatures, for type checkers and editors --------------------------------------
-def _signature(name: str, rule: Rule) -> str:
+def _annotations(name: str, rule: Rule) -> dict[str, str]:
+    """The parameter types of one method or operator (``return`` last)."""
     if name == f"__r{rule.operator}__":
-        return f"def {name}(self, other: float) -> Value:"
+        return {"other": "float", "return": "Value"}
     if rule.arity == 2:
-        return f"def {name}(self, other: Value | float) -> Value:"
-    params = "".join(f", {p}: {'float | None' if d is None else 'float'} = {d!r}"
-                     for p, d in rule.params)
+        return {"other": "Value | float", "return": "Value"}
+    types = {p: "float | None" if d is None else "float" for p, d in rule.params}
+    return {**types, "return": "Value"}
+
+
+def _signature(name: str, rule: Rule) -> str:
+    hints = _annotations(name, rule)
+    defaults = dict(rule.params) if rule.arity == 1 else {}
+    params = "".join(f", {p}: {t}" + (f" = {defaults[p]!r}" if p in defaults else "")
+                     for p, t in hints.items() if p != "return")
     return f"def {name}(self{params}) -> Value:"
 
 
