@@ -4,6 +4,7 @@ the backends' functions, the command line's names and the activations all derive
 from __future__ import annotations
 
 import inspect
+import math
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,48 @@ def test_the_activation_tables_are_the_op_tables_activations() -> None:
     z = Value(-2.0)
     assert nn.activations.ACTIVATIONS["leaky_relu"](z).data == -0.02  # PyTorch's default slope
     assert nn.activations.ACTIVATIONS["elu"](z).arg == 1.0
+
+
+NEW_ROW = '''
+import numpy as np
+import autograd_core.value as V
+from autograd_core import compile
+from autograd_core.op_methods import install
+from autograd_core.rules import defrule
+
+# the only edit a new op needs (its math uses functions every backend has)
+defrule("silu", "SiLU", 1, lambda m, x, k: x * m.sigmoid(x),
+        lambda m, x, out, k: (m.sigmoid(x) * (1.0 + x * (1.0 - m.sigmoid(x))),),
+        "d(x s(x))/dx = s(x)(1 + x(1 - s(x)))", doc="x sigmoid(x).", activation=True)
+install(V.Value, V._unary, V._binary, V._number, V._to_float)  # what importing value.py does
+
+import nn, viz.graph, viz.plots
+from viz.expr import build
+
+x = V.Value(0.7)
+y = x.silu()
+y.backward(create_graph=True)
+x.grad.backward()
+w = V.Value(0.7)
+prog = compile(lambda a: (a[0] * w).silu(), 1, params=[w])
+loss, grads = prog.value_and_grad(np.array([[1.0]]))
+print(y.data, w.data * (1 / (1 + np.exp(-0.7))), loss, build("silu(x)", {"x": 0.7})[0].data,
+      nn.MLP(2, [3, 1], activation="silu").layers[0].activation, "silu" in viz.graph.ACTIVATIONS,
+      viz.plots.ACTIVATIONS["silu"][0], y._op, V.Value.silu.__doc__.splitlines()[0])
+'''
+
+
+def test_a_new_row_is_a_method_a_cli_name_an_activation_and_compiles() -> None:
+    """Adding an op is adding its row: in a fresh interpreter, one defrule() gives x.silu()
+    (higher order too), silu(x) on the command line, activation="silu", its viz entries and
+    a compiled program, with no other edit."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", NEW_ROW], capture_output=True, text=True,
+                         check=True).stdout.split()
+    s = 1 / (1 + math.exp(-0.7))
+    assert float(out[0]) == pytest.approx(0.7 * s, rel=1e-15) and out[0] == out[3]
+    assert float(out[1]) == pytest.approx(0.7 * s, rel=1e-15)
+    assert float(out[2]) == pytest.approx(0.7 * s, rel=1e-15)  # the compiled program
+    assert out[4:] == ["silu", "True", "SiLU", "SiLU", "x", "sigmoid(x)."]
