@@ -96,7 +96,7 @@ def test_the_activation_tables_are_the_op_tables_activations() -> None:
     names = [r.name for r in activations()]
     assert names[:6] == ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus"]
     assert list(nn.activations.ACTIVATIONS) == names + ["linear"]
-    assert viz.graph.ACTIVATIONS == frozenset(names)
+    assert viz.graph.ACTIVATION_OPS == frozenset(names)
     assert list(viz.plots.ACTIVATIONS)[: len(names)] == names
     z = Value(-2.0)
     assert nn.activations.ACTIVATIONS["leaky_relu"](z).data == -0.02  # PyTorch's default slope
@@ -127,7 +127,7 @@ w = V.Value(0.7)
 prog = compile(lambda a: (a[0] * w).silu(), 1, params=[w])
 loss, grads = prog.value_and_grad(np.array([[1.0]]))
 print(y.data, w.data * (1 / (1 + np.exp(-0.7))), loss, build("silu(x)", {"x": 0.7})[0].data,
-      nn.MLP(2, [3, 1], activation="silu").layers[0].activation, "silu" in viz.graph.ACTIVATIONS,
+      nn.MLP(2, [3, 1], activation="silu").layers[0].activation, "silu" in viz.graph.ACTIVATION_OPS,
       viz.plots.ACTIVATIONS["silu"][0], y._op, V.Value.silu.__doc__.splitlines()[0])
 '''
 
