@@ -42,3 +42,14 @@ def count(x: Any, what: str, minimum: int = 1) -> int:
         need = "a positive int" if minimum == 1 else f"an int >= {minimum}"
         raise ValueError(f"{what} must be {need}, got {x!r}")
     return int(x)
+
+
+def quote(text: Any, limit: int = 80, marks: bool = True) -> str:
+    """Text from a file, safe to put in a message: escaped like ``ascii()`` (newlines, ANSI
+    escapes and lone surrogates become ``\\n``, ``\\x1b``, ``\\ud800``, so ``print(error)``
+    shows one line and cannot fail), cut to about ``limit`` characters, in quotes unless
+    ``marks`` is False (a plain name then reads as before)."""
+    shown = ascii(text) if isinstance(text, str) else ascii(repr(text))[1:-1]
+    if not marks and isinstance(text, str):
+        shown = shown[1:-1]
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."
