@@ -79,14 +79,14 @@ class EarlyStopping:
 
     def __init__(self, monitor: str = "val_loss", patience: int = 10, min_delta: float = 0.0,
                  mode: str = "auto", restore_best: bool = True) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+        if not is_int(patience) or patience < 1:
             raise ValueError(f"EarlyStopping patience must be a positive int, got {patience!r}")
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got {mode!r}")
-        if not isinstance(min_delta, (int, float)) or min_delta < 0:
+        if not is_real(min_delta) or min_delta < 0:
             raise ValueError(f"EarlyStopping min_delta must be >= 0, got {min_delta!r}")
         self.monitor = monitor
-        self.patience = patience
+        self.patience = int(patience)
         self.min_delta = float(min_delta)
         self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
         self.restore_best = restore_best
