@@ -184,17 +184,22 @@ def _2d(X: Any, who: str) -> np.ndarray:
     return A
 
 
+def _with_reference(X: Any, reference: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """X and the reference (X itself by default) as 2-D arrays with the same columns."""
+    A = _2d(X, who)
+    R = A if reference is None else _2d(reference, f"{who} reference")
+    if R.shape[1] != A.shape[1]:
+        raise ValueError(f"{who}: X has {A.shape[1]} columns but reference has {R.shape[1]}")
+    return A, R
+
+
 def standardize(X: Any, reference: Any = None) -> np.ndarray:
     """(X - mean) / std per column, mean and std taken from ``reference`` (default X itself).
 
     Use the training set as reference for validation and test data:
     ``standardize(X_test, reference=X_train)``. A constant column is only centred."""
     np = _numpy("nn.data.standardize()")
-    A = _2d(X, "standardize")
-    R = A if reference is None else _2d(reference, "standardize reference")
-    if R.shape[1] != A.shape[1]:
-        raise ValueError(f"standardize: X has {A.shape[1]} columns but reference has "
-                         f"{R.shape[1]}")
+    A, R = _with_reference(X, reference, "standardize")
     mu = R.mean(axis=0)
     sd = R.std(axis=0)
     sd = np.where(sd == 0.0, 1.0, sd)
@@ -206,11 +211,7 @@ def minmax_scale(X: Any, reference: Any = None,
     """Each column mapped linearly so that the reference's min -> lo and max -> hi
     (``feature_range=(lo, hi)``); a constant column maps to lo."""
     np = _numpy("nn.data.minmax_scale()")
-    A = _2d(X, "minmax_scale")
-    R = A if reference is None else _2d(reference, "minmax_scale reference")
-    if R.shape[1] != A.shape[1]:
-        raise ValueError(f"minmax_scale: X has {A.shape[1]} columns but reference has "
-                         f"{R.shape[1]}")
+    A, R = _with_reference(X, reference, "minmax_scale")
     lo, hi = feature_range
     if not lo < hi:
         raise ValueError(f"minmax_scale feature_range must be (lo, hi) with lo < hi, got "
