@@ -6,8 +6,8 @@ reading the new numbers back would cost more than the program itself. So while
 ``fit(compiled=True)`` trains, the parameters and the optimizer's running state (momentum
 buffers, Adam's m and v) live in arrays, and each step calls the optimizer's
 :meth:`~nn.optim.Optimizer.update` ONCE with whole arrays: the very method the eager ``step``
-calls once per parameter with floats, so the two agree to the last bit (tested to 1e-12) and
-any optimizer that writes its rule as ``update`` (a user's own too) runs here.
+calls with FloatVectors (Python floats, elementwise), so the two agree to the last bit (tested
+to 1e-12) and any optimizer that writes its rule as ``update`` (a user's own too) runs here.
 
 The learning rate (a number or a schedule) and the step counter are the optimizer object's own,
 so schedules and ``opt.steps`` behave as in the eager loop. A step is all-or-nothing, as the
@@ -23,7 +23,6 @@ and compiled training can alternate.
 from __future__ import annotations
 
 from collections import deque
-from itertools import chain
 from operator import setitem
 from types import SimpleNamespace
 from typing import Any
@@ -31,15 +30,16 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value
-from nn.optim import Optimizer
+from nn.float_vector import sqrt as float_sqrt
+from nn.optim import Optimizer, rule_error
 
 __all__ = ["ARRAYS", "ArrayOptimizer", "array_optimizer"]
 
 
 def _sqrt(x: Any) -> Any:
-    """np.sqrt, NaN for negative entries without a RuntimeWarning (the float backend's NaN)."""
-    with np.errstate(invalid="ignore"):
-        return np.sqrt(x)
+    """np.sqrt for arrays (NaN for a negative entry, with numpy's RuntimeWarning); a Python
+    number (a per-step constant) gets the float backend's, so it stays a float."""
+    return np.sqrt(x) if isinstance(x, np.ndarray) else float_sqrt(x)
 
 
 #: The backend ``update`` gets on the compiled path: numpy arrays.
@@ -100,18 +100,15 @@ class ArrayOptimizer:
         try:
             new_p, *new_state = opt.update(ARRAYS, lr, t, p, g, *self.state)
         except (TypeError, ValueError) as e:
-            raise TypeError(
-                f"fit(compiled=True) runs {type(opt).__name__}.update on numpy arrays (all "
-                f"parameters at once), and it raised {type(e).__name__}: {e}. Write the rule "
-                "with plain arithmetic and m.sqrt (not math.sqrt or an if on a number), or "
-                "train with compiled=False") from e
-        state = tuple(s.copy() if s is g or s is grad else s for s in new_state)
-        where = slice(None) if self.whole else self.idx
+            raise TypeError(rule_error(opt, "numpy arrays in fit(compiled=True)", e)) from e
+        for i, s in enumerate(new_state):
+            if s is g:  # SGD's first momentum buffer is g itself: keep a copy
+                new_state[i] = s.copy()
         # one C-level call stores everything (see Optimizer.step): no half-applied step
         store: Any = setitem
-        deque(chain(map(store, (theta,), (where,), (new_p,)),
-                    map(vars(self).update, ({"state": state, "grad": grad},)),
-                    map(vars(opt).update, ({"steps": t},))), maxlen=0)
+        deque(map(store, (theta, vars(self), vars(self), vars(opt)),
+                  (slice(None) if self.whole else self.idx, "state", "grad", "steps"),
+                  (new_p, tuple(new_state), grad, t)), maxlen=0)
 
 
 def array_optimizer(opt: Any, order: list[Value]) -> ArrayOptimizer | None:

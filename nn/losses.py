@@ -11,6 +11,11 @@ numbers), for one sample or a batch, and returns one Value: the mean over the ba
     cross_entropy         -log softmax(z)_t = logsumexp(z) - z_t   (z: logits, t: class index)
     hinge                 max(0, 1 - t p)                          (t = -1 or +1)
 
+``soft_cross_entropy(z, t)`` takes a distribution over the classes instead of an index (a one-hot
+row gives cross_entropy's value); ``fit(compiled=True)`` trains cross_entropy through it
+(:data:`TRACED`), and :func:`check_targets` checks all of fit's targets once, for both loops,
+by the rule each loss applies per call.
+
 Penalties (added to the loss to keep weights small, lecture 003):
 
     l2_penalty  (lambda / 2) sum_i w_i^2      gradient lambda w_i  (= SGD weight_decay lambda)
@@ -270,7 +275,6 @@ def check_targets(name: str, targets: list[Any], classes: int | None, who: str) 
     applies per call (eager and compiled training alike): class indices in 0..classes-1 for
     cross_entropy (``classes`` None: the model's outputs are not known yet), -1/+1 for hinge,
     [0, 1] for the binary cross-entropies. ValueError naming the first bad targets."""
-    flat = _flat_targets(targets)
     if name == "cross_entropy":
         top = math.inf if classes is None else classes
         bad = [t for t in targets if isinstance(t, (list, tuple)) or not (
@@ -280,11 +284,11 @@ def check_targets(name: str, targets: list[Any], classes: int | None, who: str) 
             raise ValueError(f"{who}: cross_entropy targets must be class indices in {span}, "
                              f"got {bad[:3]!r}")
     elif name == "hinge":
-        bad = [t for t in flat if t not in (-1.0, 1.0)]
+        bad = [t for t in _flat_targets(targets) if t not in (-1.0, 1.0)]
         if bad:
             raise ValueError(f"{who}: hinge targets must be -1 or +1, got {bad[:3]!r}; map 0/1 "
                              "labels with 2 * y - 1")
     elif name in ("binary_cross_entropy", "bce_with_logits"):
-        bad = [t for t in flat if not 0.0 <= t <= 1.0]
+        bad = [t for t in _flat_targets(targets) if not 0.0 <= t <= 1.0]
         if bad:
             raise ValueError(f"{who}: {name} targets must be in [0, 1], got {bad[:3]!r}")

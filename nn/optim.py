@@ -20,13 +20,14 @@ Adam and RMSprop "learn the learning rate" (lecture 003): dividing by the runnin
 gradient gives every parameter its own step size.
 
 **Each rule is written once**, as the method ``update(m, lr, t, p, g, *state)`` over generic
-arithmetic: ``p``, ``g`` and the running state are floats (one parameter, the eager ``step``)
-or numpy arrays (every parameter at once, ``fit(compiled=True)``, see :mod:`nn.array_optim`),
-and ``m`` is the backend that supplies ``sqrt`` for them (NaN for a negative number on both,
-as PyTorch gives). The same operations in the same order on IEEE doubles: the two paths agree
-to the last bit. To add an optimizer, subclass :class:`Optimizer`, name its per-parameter
-running state in ``state_names`` (with its starting value in ``_initial_state``) and write
-``update``; it then trains eagerly and compiled.
+arithmetic, called once per step with every parameter at once: ``p``, ``g`` and the running
+state are FloatVectors (:mod:`nn.float_vector`) on the eager path (Python floats with
+elementwise operators, no numpy) and numpy arrays in ``fit(compiled=True)`` (see
+:mod:`nn.array_optim`); ``m`` is the backend that supplies ``sqrt`` for them (NaN for a
+negative number on both, as PyTorch gives). The same IEEE operations in the same order on each
+element: the two paths agree to the last bit. To add an optimizer, subclass
+:class:`Optimizer`, name its per-parameter running state in ``state_names`` (with its starting
+value in ``_initial_state``) and write ``update``; it then trains eagerly and compiled.
 
 A step is all-or-nothing: every new value (parameters and the optimizer's running averages)
 is computed first, then all are assigned in one call that runs no Python bytecode, so Ctrl-C
@@ -41,25 +42,14 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable
-from functools import partial
 from itertools import chain, repeat
-from types import SimpleNamespace
 from typing import Any
 
 from autograd_core import Value
 from nn._checks import is_real, nonneg, unit
+from nn.float_vector import FLOATS, FloatVector
 from nn.schedules import LearningRate, Schedule
 
-_NAN = float("nan")
-
-
-def _sqrt(x: float) -> float:
-    """sqrt over floats as numpy computes it: NaN for a negative number, never ValueError."""
-    return math.sqrt(x) if x >= 0.0 else _NAN
-
-
-#: The backend ``update`` gets on the eager path: Python floats.
-FLOATS = SimpleNamespace(name="floats", sqrt=_sqrt)
 
 class Optimizer:
     """Base class: ``params`` (a Module or Values), ``lr`` (a number, a Schedule or k -> lr).
@@ -127,10 +117,10 @@ class Optimizer:
     def update(self, m: Any, lr: float, t: int, p: Any, g: Any, *state: Any) -> tuple[Any, ...]:
         """The rule, written once: step ``t`` (1, 2, ...) at rate ``lr`` for parameter ``p``
         with gradient ``g`` and running ``state`` (in the order of ``state_names``); returns
-        ``(new p, *new state)`` and changes nothing. ``p``, ``g`` and the state are floats or
-        numpy arrays of the same shape, so write plain arithmetic (``p - lr * g``) and take
-        square roots with ``m.sqrt``: the same method then serves the eager step and
-        ``fit(compiled=True)``."""
+        ``(new p, *new state)`` and changes nothing. ``p``, ``g`` and the state hold every
+        parameter at once, as FloatVectors (eager) or numpy arrays (compiled), so write plain
+        arithmetic (``p - lr * g``, numbers broadcast) and take square roots with ``m.sqrt``:
+        the same method then serves the eager step and ``fit(compiled=True)``."""
         raise NotImplementedError(
             f"{type(self).__name__} must define update(m, lr, t, p, g, *state) -> (p, *state) "
             "(or override step())")
@@ -151,19 +141,39 @@ class Optimizer:
     def _update(self, lr: float, grads: list[float], t: int
                 ) -> tuple[list[float], dict[str, Any]]:
         """Step ``t``: the parameters' new values and the new state attributes, from
-        :meth:`update` run on each parameter's floats, computed without changing anything."""
-        names = self.state_names
-        columns = [repeat(None) if getattr(self, k) is None else getattr(self, k) for k in names]
-        new, *after = zip(*map(partial(self.update, FLOATS, lr, t),
-                               [p.data for p in self.params], grads, *columns), strict=True)
-        state = {name: None if column[0] is None else list(column)
-                 for name, column in zip(names, after, strict=True)}
-        return list(new), state
+        :meth:`update` run once on FloatVectors (every parameter's float, elementwise in C),
+        computed without changing anything."""
+        n = len(self.params)
+        state = [None if getattr(self, k) is None else FloatVector(getattr(self, k))
+                 for k in self.state_names]
+        try:
+            new, *after = self.update(FLOATS, lr, t, FloatVector([p.data for p in self.params]),
+                                      FloatVector(grads), *state)
+        except (TypeError, ValueError) as e:
+            raise TypeError(rule_error(self, "FloatVectors (every parameter's float at once)",
+                                       e)) from e
+        return _floats(new, n), {k: None if v is None else _floats(v, n)
+                                 for k, v in zip(self.state_names, after, strict=True)}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()
                          if not k.startswith("_") and k not in ("params", "steps"))
         return f"{type(self).__name__}({len(self.params)} parameters, {args})"
+
+
+def rule_error(opt: Optimizer, given: str, e: Exception) -> str:
+    """What to say when an optimizer's update fails on the vectors it is given."""
+    return (f"{type(opt).__name__}.update runs once per step on {given}, and it raised "
+            f"{type(e).__name__}: {e}. Write the rule with plain arithmetic and m.sqrt (not "
+            "math.sqrt, or an if on a number), so that it serves the eager step and "
+            "fit(compiled=True) alike")
+
+
+def _floats(x: Any, n: int) -> list[float]:
+    """What an update returned for n parameters, as n floats (a number stands for all)."""
+    if isinstance(x, FloatVector):
+        return x.values
+    return [float(x)] * n
 
 
 class SGD(Optimizer):
@@ -217,7 +227,7 @@ class Adam(Optimizer):
         mean, var = state
         b1, b2 = self.betas
         wd = self.weight_decay
-        decay = 1.0  # AdamW shrinks p by lr * weight_decay first (x * 1.0 == x exactly)
+        decay = 1.0  # AdamW shrinks p by lr * weight_decay first
         if wd and self._decoupled:
             decay = 1.0 - lr * wd
         elif wd:
@@ -226,7 +236,9 @@ class Adam(Optimizer):
         var = b2 * var + (1.0 - b2) * g * g
         step_size = lr / (1.0 - b1 ** t)
         bc2_sqrt = m.sqrt(1.0 - b2 ** t)
-        return p * decay - step_size * (mean / (m.sqrt(var) / bc2_sqrt + self.eps)), mean, var
+        if decay != 1.0:
+            p = p * decay
+        return p - step_size * (mean / (m.sqrt(var) / bc2_sqrt + self.eps)), mean, var
 
 
 class AdamW(Adam):

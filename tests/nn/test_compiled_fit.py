@@ -193,15 +193,17 @@ def test_a_users_own_update_runs_on_arrays_and_equals_eager():
     assert runs[False][1] == runs[True][1] == [6.0] * 17 and runs[True][2] == 6
 
 
-def test_a_users_update_that_only_works_on_floats_is_told_why():
+def test_a_users_update_that_only_works_on_single_floats_is_told_why():
     class FloatOnly(nn.optim.Optimizer):
         def update(self, m, lr, t, p, g):
             return (p - lr * g / math.sqrt(1.0 + g * g),)
 
     X, y = data.xor()
     model = MLP(2, [3, 1], seed=0)
-    nn.fit(model, X, y, optimizer=FloatOnly(model, lr=0.1), epochs=2, progress=False)
-    with pytest.raises(TypeError, match=r"runs FloatOnly.update on numpy arrays.*m\.sqrt "
-                                        r"\(not math\.sqrt"):
-        nn.fit(model, X, y, optimizer=FloatOnly(model, lr=0.1), epochs=2, progress=False,
-               compiled=True)
+    before = _params(model)
+    for compiled, given in ((False, "FloatVectors"), (True, "numpy arrays")):
+        with pytest.raises(TypeError, match=rf"FloatOnly.update runs once per step on {given}"
+                                            r".*m\.sqrt \(not math\.sqrt"):
+            nn.fit(model, X, y, optimizer=FloatOnly(model, lr=0.1), epochs=2, progress=False,
+                   compiled=compiled)
+    np.testing.assert_array_equal(_params(model), before)  # nothing half-stepped
