@@ -7,8 +7,9 @@ eager ``step`` calls it with FloatVectors: every operator maps the float operati
 elements in C (``map(operator.mul, a, b)``), a number on either side broadcast, so one update
 costs a few C loops instead of a Python call per parameter. Each element sees the very IEEE
 double operations an array element sees, in the same order: the two paths agree to the last
-bit. :data:`FLOATS` is the backend ``m`` that goes with it: ``m.sqrt`` gives NaN for a
-negative number (as numpy and PyTorch do), never ``ValueError: math domain error``.
+bit (``**`` to within an ulp: numpy special-cases some powers, such as x ** -1 as 1 / x).
+:data:`FLOATS` is the backend ``m`` that goes with it: ``m.sqrt`` gives NaN for a negative
+number (as numpy and PyTorch do), never ``ValueError: math domain error``.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ def _binary(op: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any], Callable
 
 
 class FloatVector:
-    """A list of floats whose ``+ - * / **``, unary ``-`` and ``abs`` act elementwise
-    (``/`` by zero gives inf or NaN as on arrays; ``**`` that overflows raises, as Python's
-    float power does, where numpy gives inf)."""
+    """A list of floats whose ``+ - * / **``, unary ``-`` and ``abs`` act elementwise, with
+    numpy's results where Python's floats would raise or turn complex: ``/`` by zero gives
+    inf or NaN, ``**`` NaN for a negative base and a fractional power, inf on overflow."""
 
     __slots__ = ("values",)
 
@@ -54,7 +55,12 @@ class FloatVector:
 
     def __rtruediv__(self, y: Any) -> FloatVector:
         return _divide(repeat(y), self.values)
-    __pow__, __rpow__ = _binary(operator.pow)
+
+    def __pow__(self, y: Any) -> FloatVector:
+        return _power(self.values, y.values if isinstance(y, FloatVector) else repeat(y))
+
+    def __rpow__(self, y: Any) -> FloatVector:
+        return _power(repeat(y), self.values)
 
     def __neg__(self) -> FloatVector:
         return FloatVector(map(operator.neg, self.values))
@@ -91,6 +97,26 @@ def _divide(a: Iterable[float], b: Iterable[float]) -> FloatVector:
         return FloatVector(map(_ieee_divide, a, b))
 
 
+def _ieee_power(a: float, b: float) -> float:
+    """a ** b as numpy has it: NaN for a negative base and a fractional power (never a
+    complex number), inf (signed) on overflow."""
+    odd = b.is_integer() and b % 2 == 1
+    try:
+        return math.pow(a, b)
+    except ValueError:  # 0 ** negative, or a negative base and a fractional power
+        return (math.copysign(math.inf, a) if odd else math.inf) if a == 0.0 else _NAN
+    except OverflowError:
+        return math.copysign(math.inf, a) if odd else math.inf
+
+
+def _power(a: Iterable[float], b: Iterable[float]) -> FloatVector:
+    """Elementwise a ** b in C, the IEEE path only where math.pow raises."""
+    try:
+        return FloatVector(map(math.pow, a, b))
+    except (ValueError, OverflowError):
+        return FloatVector(map(_ieee_power, a, b))
+
+
 def _sqrt_float(x: float) -> float:
     return math.sqrt(x) if x >= 0.0 else _NAN
 
@@ -98,7 +124,10 @@ def _sqrt_float(x: float) -> float:
 def sqrt(x: Any) -> Any:
     """Square root of a number or of every element: NaN for a negative one (and for NaN)."""
     if isinstance(x, FloatVector):
-        return FloatVector(map(_sqrt_float, x.values))
+        try:
+            return FloatVector(map(math.sqrt, x.values))  # in C; ValueError on x < 0
+        except ValueError:
+            return FloatVector(map(_sqrt_float, x.values))
     return _sqrt_float(x)
 
 
