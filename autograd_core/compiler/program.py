@@ -1,8 +1,10 @@
 """Stage 4, the program: ``compile()`` and :class:`Program`, which runs the generated code.
 
 ``compile(fn, *shapes)`` traces ``fn`` (:mod:`~autograd_core.compiler.trace`), schedules the
-graph into groups (:mod:`~autograd_core.compiler.schedule`), writes the groups out as numpy
-code (:mod:`~autograd_core.compiler.codegen`) and compiles that code into two Python functions:
+graph into groups (:mod:`~autograd_core.compiler.schedule`), lowers the groups to a numpy program
+in the intermediate form (:mod:`~autograd_core.compiler.lower`), simplifies it
+(:mod:`~autograd_core.compiler.simplify`), prints it (:mod:`~autograd_core.compiler.printer`)
+and compiles that text into two Python functions:
 ``forward`` (the outputs for a batch) and ``value_and_grad`` (the batch loss and its gradient
 with respect to every parameter). :meth:`Program.source` shows their text.
 
@@ -27,8 +29,10 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd_core.compiler.codegen import Code
+from autograd_core.compiler import printer
+from autograd_core.compiler.lower import lower
 from autograd_core.compiler.schedule import Schedule, schedule
+from autograd_core.compiler.simplify import simplify
 from autograd_core.compiler.trace import (
     Tracing,
     flatten_outputs,
@@ -86,6 +90,7 @@ class Program:
         self.n_groups = len(sch.groups)
         self.n_contractions = sch.n_contractions
         self._label = label = getattr(fn, "__name__", "fn")
+        self._notes: dict[int, str] = {}
         self._forward_src = ""
         self._forward_fn: Callable[..., Any] | None = None
         if out_shape is not None:
@@ -93,17 +98,22 @@ class Program:
         self._grad_src = ""
         self._grad_fn: Callable[..., Any] | None = None
         if out_shape is None:
-            code = Code(sch, reduction, want_grad=True)
-            self._grad_src = code.function("value_and_grad", shapes)
-            self._grad_fn = _build(self._grad_src, code.ns, "value_and_grad", label)
+            self._grad_src, ns = self._generate(want_grad=True)
+            self._grad_fn = _build(self._grad_src, ns, "value_and_grad", label)
 
     def _make_forward(self) -> Callable[..., Any]:
         """The forward-only function, generated on first use."""
         if self._forward_fn is None:
-            fwd = Code(self._schedule, self.reduction, want_grad=False)
-            self._forward_src = fwd.function("forward", self.shapes)
-            self._forward_fn = _build(self._forward_src, fwd.ns, "forward", self._label)
+            self._forward_src, ns = self._generate(want_grad=False)
+            self._forward_fn = _build(self._forward_src, ns, "forward", self._label)
         return self._forward_fn
+
+    def _generate(self, want_grad: bool) -> tuple[str, dict[str, Any]]:
+        """Lower the schedule, simplify, print: the source and the namespace it runs in."""
+        low = lower(self._schedule, self.reduction, want_grad, self.shapes)
+        self._notes.update(low.notes)
+        fn = simplify(low.function, low.n_forward, low.keep)
+        return printer.function(fn), low.ns
 
     def source(self, which: str = "value_and_grad") -> str:
         """The numpy code this program runs, as text: ``print(prog.source())``.
@@ -131,7 +141,8 @@ class Program:
         head = (f"{self.n_nodes} nodes ({len(self.parameters)} parameters, {self.n_ops} ops after "
                 f"merging chains of additions and recognising {self.n_contractions} dot "
                 f"products) -> {self.n_groups} groups")
-        return "\n".join([head] + ["  " + g.describe() for g in self._schedule.groups])
+        return "\n".join([head] + ["  " + g.describe() + self._notes.get(id(g), "")
+                                   for g in self._schedule.groups])
 
     def __repr__(self) -> str:
         return (f"<Program {getattr(self.fn, '__name__', 'fn')}: {self.n_nodes} nodes, "
