@@ -2,12 +2,6 @@
 keeps working: the compiler is now the subpackage :mod:`autograd_core.compiler` (trace,
 schedule, lower, simplify, printer, program)."""
 
-from autograd_core.compiler import (
-    DataDependentError,
-    Program,
-    compile,
-    is_tracing,
-    refuse_data_dependence,
-)
+from autograd_core.compiler import DataDependentError, Program, compile
 
-__all__ = ["DataDependentError", "Program", "compile", "is_tracing", "refuse_data_dependence"]
+__all__ = ["DataDependentError", "Program", "compile"]

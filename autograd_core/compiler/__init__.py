@@ -38,6 +38,6 @@ and ``compile(model, 2).forward(X)`` gives the outputs for a batch.
 """
 
 from autograd_core.compiler.program import Program, compile
-from autograd_core.compiler.trace import DataDependentError, is_tracing, refuse_data_dependence
+from autograd_core.compiler.trace import DataDependentError
 
-__all__ = ["DataDependentError", "Program", "compile", "is_tracing", "refuse_data_dependence"]
+__all__ = ["DataDependentError", "Program", "compile"]

@@ -98,6 +98,8 @@ def expr(e: Expr, need: int = 0, target: str = "numpy") -> str:
 def comment(text: str) -> str:
     """Any text as the inside of one comment line: escapes (``\\n``, ``\\u2028``...) for
     characters that could end the line or confuse a reader; printable text as it is."""
+    if text.isascii() and text.isprintable():
+        return text
     return "".join(c if c.isprintable() and c not in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
                    else c.encode("unicode_escape").decode("ascii") for c in text)
 

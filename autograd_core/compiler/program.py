@@ -57,6 +57,17 @@ def _build(src: str, ns: dict[str, Any], name: str, label: str) -> Callable[...,
     return ns[name]  # type: ignore[no-any-return]
 
 
+def _real(x: Any, what: str) -> np.ndarray:
+    """x as a float64 array; TypeError for complex numbers (numpy would keep the real part)."""
+    a = np.asarray(x)
+    if np.iscomplexobj(a) or (a.dtype == object and any(isinstance(v, complex)
+                                                        for v in a.reshape(-1).tolist())):
+        raise TypeError(f"{what} holds complex numbers; the engine computes with real numbers "
+                        "only (Value(1+2j) is refused too). Pass the real part (x.real) or the "
+                        "magnitude (abs(x)) explicitly.")
+    return np.asarray(a, dtype=float)
+
+
 class Program:
     """A traced function, compiled to run on batches. Made by :func:`compile`.
 
@@ -161,7 +172,7 @@ class Program:
             p.data = x
 
     def _check_params(self, theta: Any) -> np.ndarray:
-        theta = np.asarray(theta, dtype=float)
+        theta = _real(theta, "params")
         if theta.shape != (len(self.parameters),):
             raise ValueError(f"params must be an array of shape ({len(self.parameters)},), one "
                              f"number per parameter, got shape {theta.shape}")
@@ -175,7 +186,7 @@ class Program:
         arrays: list[Any] = [self.get_params() if params is None else self._check_params(params)]
         n = -1
         for i, (x, shape) in enumerate(zip(batch, self.shapes)):
-            a = np.asarray(x, dtype=float)
+            a = _real(x, f"batch input {i}")
             if a.ndim == 0 or a.shape[1:] != shape or (n >= 0 and a.shape[0] != n):
                 want = "(" + ", ".join(["N"] + [str(d) for d in shape]) + (",)" if not shape
                                                                            else ")")
@@ -269,8 +280,8 @@ def compile(fn: Callable[..., Any], *shapes: Shape, params: Sequence[Value] | No
         blocks.append(vals)
     # the graph makes many objects and no cycles: the cyclic collector would only rescan them
     collecting = gc.isenabled()
-    gc.disable()
-    try:
+    try:  # disabled inside the try, so that Ctrl-C right after it cannot leave it off
+        gc.disable()
         with Tracing():
             result = fn(*inputs)
         outputs, out_shape = flatten_outputs(result)

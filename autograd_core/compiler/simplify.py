@@ -33,6 +33,7 @@ from autograd_core.compiler.ir import (
     Name,
     Neg,
     Note,
+    Num,
     Return,
     Stmt,
     Subscript,
@@ -48,6 +49,8 @@ Use = tuple[int, int, int]  # (statement, precedence needed there, nesting depth
 
 def _children(e: Expr, need: int) -> list[tuple[Expr, int]]:
     """The sub-expressions of e with the precedence each needs to go without parentheses."""
+    if isinstance(e, (Name, Num)):
+        return []
     if isinstance(e, BinOp):
         if e.op == "**":
             return [(e.left, 15), (e.right, 13)]
@@ -132,7 +135,7 @@ def _temp(st: Stmt | None, keep: set[str], defs: dict[str, int]) -> str | None:
 
 
 def _inline(stmts: list[Stmt | None], n_fwd: int, keep: set[str], defs: dict[str, int],
-            uses: dict[str, list[Use]], subst: dict[str, Expr]) -> None:
+            uses: dict[str, list[Use]], subst: dict[str, Expr], notes: dict[int, Note]) -> None:
     sub_depth: dict[str, int] = {}
     for i in range(n_fwd):
         st = stmts[i]
@@ -158,7 +161,9 @@ def _inline(stmts: list[Stmt | None], n_fwd: int, keep: set[str], defs: dict[str
         cons = stmts[j]
         assert isinstance(cons, (Assign, AugAssign, Do))
         if st.note:
-            cons.note = Note(f"{st.note.head} + {cons.note.head}") if cons.note else st.note
+            mine = notes.get(i, st.note)
+            theirs = notes.get(j, cons.note)
+            notes[j] = Note(f"{mine.head} + {theirs.head}") if theirs else mine
         stmts[i] = None
 
 
@@ -200,12 +205,14 @@ def _renames(stmts: list[Stmt | None], keep: set[str], defs: dict[str, int],
 def _rebuilt(st: Stmt, subst: dict[str, Expr], ren: dict[str, str]) -> Stmt:
     if isinstance(st, Assign):
         target = st.target if isinstance(st.target, Name) else _resolve(st.target, subst, ren)
-        return replace(st, target=target, value=_resolve(st.value, subst, ren))
+        return Assign(target, _resolve(st.value, subst, ren), st.note)
     if isinstance(st, AugAssign):
-        return replace(st, target=_resolve(st.target, subst, ren),
-                       value=_resolve(st.value, subst, ren))
-    if isinstance(st, (Do, Return)):
-        return replace(st, value=_resolve(st.value, subst, ren))
+        return AugAssign(_resolve(st.target, subst, ren), _resolve(st.value, subst, ren),
+                         st.note)
+    if isinstance(st, Do):
+        return Do(_resolve(st.value, subst, ren), st.writes, st.note)
+    if isinstance(st, Return):
+        return Return(_resolve(st.value, subst, ren))
     return st
 
 
@@ -213,16 +220,27 @@ def simplify(fn: Function, n_fwd: int, keep: set[str]) -> Function:
     """The simplified function (a new one; ``fn`` is not changed). ``n_fwd``: how many of the
     first statements are the forward pass (only those are written into their uses);
     ``keep``: names that stay (arguments, layer arrays a reader looks for)."""
-    stmts: list[Stmt | None] = [replace(st) for st in fn.body]
+    stmts: list[Stmt | None] = list(fn.body)
     defs: dict[str, int] = {}
     for st in stmts:
         if isinstance(st, Assign) and isinstance(st.target, Name):
             defs[st.target.id] = defs.get(st.target.id, 0) + 1
-    uses = _index_uses([st for st in stmts if st is not None])
+    uses = _index_uses(fn.body)
     subst: dict[str, Expr] = {}
-    _inline(stmts, n_fwd, keep, defs, uses, subst)
+    notes: dict[int, Note] = {}
+    _inline(stmts, n_fwd, keep, defs, uses, subst, notes)
     ren = _renames(stmts, keep, defs, subst)
-    out = [_rebuilt(st, subst, ren) for st in stmts if st is not None]
+    touched = {u[0] for name in (*subst, *ren) for u in uses.get(name, ())}
+    out: list[Stmt] = []
+    for j, st in enumerate(stmts):
+        if st is None:
+            continue
+        if j in touched:
+            st = _rebuilt(st, subst, ren)
+        if j in notes:
+            assert isinstance(st, (Assign, AugAssign, Do))
+            st = replace(st, note=notes[j])
+        out.append(st)
     out = [st for i, st in enumerate(out) if not isinstance(st, Comment) or (
         i + 1 < len(out) and not isinstance(out[i + 1], Comment))]
     return Function(fn.name, list(fn.args), out)
