@@ -37,7 +37,26 @@ Use::
 and ``compile(model, 2).forward(X)`` gives the outputs for a batch.
 """
 
-from autograd_core.compiler.program import Program, compile
+from typing import TYPE_CHECKING, Any
+
+from autograd_core.compiler.driver import compile
 from autograd_core.compiler.trace import DataDependentError
 
-__all__ = ["DataDependentError", "Program", "compile"]
+if TYPE_CHECKING:
+    from autograd_core.compiler.program import Program
+    from autograd_core.compiler.pyprogram import PyProgram
+
+__all__ = ["DataDependentError", "Program", "PyProgram", "compile"]
+
+
+def __getattr__(name: str) -> Any:
+    """The programs, imported when first named: the numpy one needs numpy, the other not."""
+    if name == "Program":
+        from autograd_core.compiler.program import Program
+
+        return Program
+    if name == "PyProgram":
+        from autograd_core.compiler.pyprogram import PyProgram
+
+        return PyProgram
+    raise AttributeError(f"module 'autograd_core.compiler' has no attribute {name!r}")

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
 __all__ = ["ATOM", "AugAssign", "Assign", "Attr", "BinOp", "Call", "Comment", "Do", "Expr",
-           "Function", "Name", "Neg", "Note", "NotSymbolic", "Num", "Return", "Slice", "Stmt",
-           "Subscript", "Tup", "as_expr", "attr", "call", "is_num", "walk_names"]
+           "Function", "Lst", "Name", "Neg", "Note", "NotSymbolic", "Num", "Return", "Slice",
+           "Stmt", "Subscript", "Tup", "as_expr", "attr", "call", "is_num", "same",
+           "walk_names"]
 
 ATOM = 100
 PREC = {"+": 11, "-": 11, "*": 12, "/": 12, "@": 12, "**": 14}
@@ -187,6 +188,12 @@ class Tup(Expr):
     trailing: bool = False
 
 
+@dataclass(eq=False, frozen=True)
+class Lst(Expr):
+    """A list display ``[a, b]``."""
+    items: tuple[Expr, ...]
+
+
 def attr(obj: str, name: str) -> Attr:
     return Attr(Name(obj), name)
 
@@ -295,7 +302,7 @@ def walk_names(e: Any, out: list[Name]) -> None:
         elif isinstance(x, Subscript):
             stack.extend(i for i in reversed(x.index) if isinstance(i, Expr))
             stack.append(x.obj)
-        elif isinstance(x, Tup):
+        elif isinstance(x, (Tup, Lst)):
             stack.extend(reversed(x.items))
 
 

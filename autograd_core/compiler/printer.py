@@ -4,7 +4,7 @@ It turns the intermediate form (:mod:`~autograd_core.compiler.ir`) into source c
 expression with parentheses exactly where its operators' precedence needs them, a statement per
 line with its comment aligned, a function. Two targets differ only in how they spell the
 special numbers: the numpy program writes ``np.nan`` and ``np.inf``, the plain-Python program
-``nan`` and ``inf`` (names bound in the function's namespace). Comments come from the op table
+``float('nan')`` and ``float('inf')``. Comments come from the op table
 and the compiler, never from user labels unescaped: :func:`comment` makes any text one safe
 line.
 """
@@ -24,6 +24,7 @@ from autograd_core.compiler.ir import (
     Do,
     Expr,
     Function,
+    Lst,
     Name,
     Neg,
     Note,
@@ -37,7 +38,7 @@ from autograd_core.compiler.ir import (
 
 __all__ = ["comment", "expr", "function", "statement"]
 
-_SPECIAL = {"numpy": ("np.nan", "np.inf"), "python": ("nan", "inf")}
+_SPECIAL = {"numpy": ("np.nan", "np.inf"), "python": ("float('nan')", "float('inf')")}
 
 
 def number(v: float, target: str = "numpy") -> str:
@@ -87,6 +88,8 @@ def expr(e: Expr, need: int = 0, target: str = "numpy") -> str:
         text = f"{expr(e.obj, ATOM, target)}.{e.name}"
     elif isinstance(e, Subscript):
         text = f"{expr(e.obj, ATOM, target)}[{', '.join(_index(i, target) for i in e.index)}]"
+    elif isinstance(e, Lst):
+        text = f"[{', '.join(expr(v, 0, target) for v in e.items)}]"
     elif isinstance(e, Tup):
         inner = ", ".join(expr(v, 0, target) for v in e.items)
         text = f"({inner},)" if len(e.items) == 1 or e.trailing else f"({inner})"
@@ -116,7 +119,11 @@ def statement(st: Stmt, target: str = "numpy", indent: str = "    ") -> str:
         if isinstance(st.value, Tup) and len(st.value.items) > 1 and not st.value.trailing:
             return f"{indent}return {', '.join(expr(v, 0, target) for v in st.value.items)}"
         return f"{indent}return {expr(st.value, 0, target)}"
-    if isinstance(st, Assign):
+    if isinstance(st, Assign) and isinstance(st.target, Tup):  # unpacking: a, b = theta
+        names = ", ".join(expr(v, 0, target) for v in st.target.items)
+        comma = "," if len(st.target.items) == 1 else ""
+        code = f"{indent}{names}{comma} = {expr(st.value, 0, target)}"
+    elif isinstance(st, Assign):
         code = f"{indent}{expr(st.target, 0, target)} = {expr(st.value, 0, target)}"
     elif isinstance(st, AugAssign):
         code = f"{indent}{expr(st.target, 0, target)} += {expr(st.value, 0, target)}"
@@ -129,8 +136,17 @@ def statement(st: Stmt, target: str = "numpy", indent: str = "    ") -> str:
     return code
 
 
-def function(fn: Function, target: str = "numpy", indent: str = "    ") -> str:
+def function(fn: Function, target: str = "numpy") -> str:
     """``def name(args):`` and its body, one statement per line."""
-    lines = [f"{indent[:-4]}def {fn.name}({', '.join(fn.args)}):"]
-    lines += [statement(st, target, indent) for st in fn.body]
+    lines = [f"def {fn.name}({', '.join(fn.args)}):"]
+    lines += [statement(st, target) for st in fn.body]
+    return "\n".join(lines) + "\n"
+
+
+def closure(fn: Function, free: list[str], target: str = "python") -> str:
+    """``fn`` inside ``def _make(free...)`` that returns it: the free names (backend
+    functions, rules) become closure variables, read as fast as local ones."""
+    lines = [f"def _make({', '.join(free)}):", f"    def {fn.name}({', '.join(fn.args)}):"]
+    lines += [statement(st, target, "        ") for st in fn.body]
+    lines.append(f"    return {fn.name}")
     return "\n".join(lines) + "\n"

@@ -1,6 +1,7 @@
-"""Stage 4, the program: ``compile()`` and :class:`Program`, which runs the generated code.
+"""The numpy program: :class:`Program`, which runs the generated code on batches.
 
-``compile(fn, *shapes)`` traces ``fn`` (:mod:`~autograd_core.compiler.trace`), schedules the
+``compile(fn, *shapes)`` (:mod:`~autograd_core.compiler.driver`) traces ``fn``
+(:mod:`~autograd_core.compiler.trace`); this backend schedules the
 graph into groups (:mod:`~autograd_core.compiler.schedule`), lowers the groups to a numpy program
 in the intermediate form (:mod:`~autograd_core.compiler.lower`), simplifies it
 (:mod:`~autograd_core.compiler.simplify`), prints it (:mod:`~autograd_core.compiler.printer`)
@@ -21,10 +22,9 @@ model in eval mode, or re-compile when the randomness must change.
 from __future__ import annotations
 
 import builtins
-import gc
 import itertools
 import linecache
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Union
 
 import numpy as np
@@ -33,17 +33,10 @@ from autograd_core.compiler import printer
 from autograd_core.compiler.lower import lower
 from autograd_core.compiler.schedule import Schedule, schedule
 from autograd_core.compiler.simplify import simplify
-from autograd_core.compiler.trace import (
-    Tracing,
-    flatten_outputs,
-    get_data,
-    placeholders,
-    shape_of,
-    topological,
-)
+from autograd_core.compiler.trace import get_data, topological
 from autograd_core.value import Value
 
-__all__ = ["Program", "compile"]
+__all__ = ["Program"]
 
 Shape = Union[int, tuple[int, ...]]  # noqa: UP007  (runtime alias; py3.10 safe)
 _serial = itertools.count(1)
@@ -231,65 +224,3 @@ class Program:
         for p, g in zip(self.parameters, grads.tolist()):
             p.grad += g
         return loss
-
-
-def compile(fn: Callable[..., Any], *shapes: Shape, params: Sequence[Value] | None = None,
-            example: Sequence[Any] | None = None, reduction: str = "mean") -> Program:
-    """Trace ``fn`` on one symbolic example and compile it to run on batches.
-
-    ``fn(*inputs)`` builds the graph of ONE example from Values and returns a Value (a loss or
-    a single output) or a list of Values (outputs). Each of ``shapes`` describes one argument:
-    an int ``d`` (fn receives a list of d Values), ``()`` (one Value), or a tuple such as
-    ``(8, 8)`` (nested lists). A batch then passes, for each argument, an array of shape
-    ``(N, *shape)``.
-
-    ``params``: the shared leaves (a model's ``parameters()``) in the order gradient arrays use;
-    any other leaf the graph reaches is appended. ``example``: numbers for the traced example
-    (one per argument; zeros by default), only to make the traced graph nice to look at.
-    ``reduction``: "mean" (default) or "sum" of the per-example losses.
-
-    Raises :class:`DataDependentError` if ``fn`` reads a number while being traced (see
-    :mod:`autograd_core.compiler.trace`), TypeError for an op that cannot run on arrays (a
-    Function gate).
-    """
-    if not callable(fn):
-        raise TypeError(f"compile() expects a function, got {type(fn).__name__}")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-    norm = [shape_of(s, i) for i, s in enumerate(shapes)]
-    if example is not None and len(example) != len(norm):
-        raise ValueError(f"example must give one value per input ({len(norm)}), "
-                         f"got {len(example)}")
-    plist: list[Value] = []
-    seen: set[int] = set()
-    for i, p in enumerate(params or []):
-        if not isinstance(p, Value) or not p.is_leaf:
-            raise TypeError(f"params[{i}] must be a leaf Value (a parameter), got {p!r}")
-        if id(p) not in seen:
-            seen.add(id(p))
-            plist.append(p)
-    inputs: list[Any] = []
-    blocks: list[list[Value]] = []
-    names = "xyzuvw"
-    for i, shape in enumerate(norm):
-        data = np.zeros(shape) if example is None else np.asarray(example[i], dtype=float)
-        if data.shape != shape:
-            raise ValueError(f"example[{i}] has shape {data.shape}, expected {shape}")
-        struct, vals = placeholders(shape, data, names[i] if i < len(names) else f"in{i}")
-        inputs.append(struct)
-        blocks.append(vals)
-    # the graph makes many objects and no cycles: the cyclic collector would only rescan them
-    collecting = gc.isenabled()
-    try:  # disabled inside the try, so that Ctrl-C right after it cannot leave it off
-        gc.disable()
-        with Tracing():
-            result = fn(*inputs)
-        outputs, out_shape = flatten_outputs(result)
-        ph = {id(v) for block in blocks for v in block}
-        for i, p in enumerate(plist):
-            if id(p) in ph:
-                raise ValueError(f"params[{i}] is one of the traced inputs")
-        return Program(fn, norm, inputs, blocks, outputs, out_shape, plist, reduction)
-    finally:
-        if collecting:
-            gc.enable()

@@ -30,6 +30,7 @@ from autograd_core.compiler.ir import (
     Do,
     Expr,
     Function,
+    Lst,
     Name,
     Neg,
     Note,
@@ -63,7 +64,7 @@ def _children(e: Expr, need: int) -> list[tuple[Expr, int]]:
         return [(e.obj, ATOM)]
     if isinstance(e, Subscript):
         return [(e.obj, ATOM)] + [(i, 0) for i in e.index if isinstance(i, Expr)]
-    if isinstance(e, Tup):
+    if isinstance(e, (Tup, Lst)):
         return [(v, 0) for v in e.items]
     return []
 
@@ -122,6 +123,8 @@ def _resolve(e: Expr, subst: dict[str, Expr], ren: dict[str, str]) -> Expr:
             _resolve(i, subst, ren) if isinstance(i, Expr) else i for i in e.index))
     if isinstance(e, Tup):
         return Tup(tuple(_resolve(v, subst, ren) for v in e.items), e.trailing)
+    if isinstance(e, Lst):
+        return Lst(tuple(_resolve(v, subst, ren) for v in e.items))
     return e
 
 

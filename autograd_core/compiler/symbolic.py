@@ -39,16 +39,19 @@ class SymMath:
     """A backend whose functions print calls instead of making them: ``m.tanh(Z1)``. Only
     the names the given backend module defines exist (so a rule's expression runs there)."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, spell: Callable[[str], Expr] | None = None) -> None:
         self._backend = backend
+        self._spell = spell  # how a function is named in code (default: m.name)
 
     def __getattr__(self, name: str) -> Callable[..., Expr]:
         fn = getattr(self._backend, name, None)
         if name.startswith("_") or not callable(fn):
             raise NotSymbolic(name)
 
+        func = attr("m", name) if self._spell is None else self._spell(name)
+
         def make(*args: Any) -> Expr:
-            return Call(attr("m", name), tuple(to_expr(a) for a in args))
+            return Call(func, tuple(to_expr(a) for a in args))
         return make
 
 

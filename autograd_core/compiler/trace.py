@@ -33,8 +33,6 @@ import threading
 from types import FrameType
 from typing import Any
 
-import numpy as np
-
 from autograd_core import value as _value
 from autograd_core.value import Value
 
@@ -185,22 +183,63 @@ class Tracing:
         self._undo()
 
 
+def _dim(d: Any) -> int | None:
+    """d as a non-negative int (Python's or numpy's), else None."""
+    if isinstance(d, bool) or not hasattr(d, "__index__"):
+        return None
+    n = operator.index(d)
+    return n if n >= 0 else None
+
+
 def shape_of(spec: Any, i: int) -> tuple[int, ...]:
     """A shape argument of ``compile``: an int d means (d,), a tuple of ints is itself."""
-    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool) and spec >= 0:
-        return (int(spec),)
-    if isinstance(spec, tuple) and all(isinstance(d, (int, np.integer)) and not isinstance(d, bool)
-                                       and d >= 0 for d in spec):
-        return tuple(int(d) for d in spec)
+    if _dim(spec) is not None:
+        return (operator.index(spec),)
+    if isinstance(spec, tuple) and all(_dim(d) is not None for d in spec):
+        return tuple(operator.index(d) for d in spec)
     raise TypeError(f"compile(): the shape of input {i} must be an int (a list of that many "
                     f"numbers) or a tuple of ints (() for a single number), got {spec!r}")
 
 
-def placeholders(shape: tuple[int, ...], data: np.ndarray, name: str) -> tuple[Any, list[Value]]:
+def example_numbers(x: Any, shape: tuple[int, ...], i: int) -> list[float]:
+    """The numbers of one example of one input (nested lists, or an array), flat, checked
+    against ``shape``; zeros for None."""
+    size = 1
+    for d in shape:
+        size *= d
+    if x is None:
+        return [0.0] * size
+    if hasattr(x, "tolist"):  # a numpy array or scalar
+        x = x.tolist()
+    flat: list[Any] = []
+    found: list[int] = []
+
+    def walk(v: Any, depth: int) -> None:
+        if isinstance(v, (list, tuple)):
+            if len(found) <= depth:
+                found.append(len(v))
+            elif found[depth] != len(v):
+                raise ValueError(f"example[{i}] is ragged: rows of different lengths")
+            for w in v:
+                walk(w, depth + 1)
+        else:
+            if depth < len(found):
+                raise ValueError(f"example[{i}] is ragged: rows of different lengths")
+            flat.append(v)
+
+    walk(x, 0)
+    if tuple(found) != shape:
+        raise ValueError(f"example[{i}] has shape {tuple(found)}, expected {shape}")
+    if any(isinstance(v, complex) for v in flat):
+        raise TypeError(f"example[{i}] holds complex numbers; the engine computes with real "
+                        "numbers only")
+    return [float(v) for v in flat]
+
+
+def placeholders(shape: tuple[int, ...], data: list[float], name: str) -> tuple[Any, list[Value]]:
     """Leaves standing for one input of one example: a Value for shape (), a list of Values for
     (d,), nested lists for more dimensions. Returns (the structure fn receives, flat list)."""
-    flat = [Value(float(x), label=f"{name}[{i}]" if shape else name)
-            for i, x in enumerate(data.reshape(-1).tolist())]
+    flat = [Value(x, label=f"{name}[{i}]" if shape else name) for i, x in enumerate(data)]
     if not shape:
         return flat[0], flat
 

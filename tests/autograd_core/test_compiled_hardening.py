@@ -13,7 +13,7 @@ import pytest
 
 import autograd_core
 from autograd_core import Value
-from autograd_core.compiler import DataDependentError, compile, program, trace
+from autograd_core.compiler import DataDependentError, compile, driver, program, trace
 
 from .test_compiled import assert_close, check, eager
 
@@ -164,7 +164,7 @@ def test_ctrl_c_right_after_gc_disable_turns_it_back_on(monkeypatch: pytest.Monk
             raise KeyboardInterrupt
 
     assert gc.isenabled()
-    monkeypatch.setattr(program, "gc", InterruptedGC())
+    monkeypatch.setattr(driver, "gc", InterruptedGC())
     try:
         with pytest.raises(KeyboardInterrupt):
             compile(lambda x: x[0] * 2, 1)
