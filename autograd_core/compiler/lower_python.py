@@ -162,7 +162,9 @@ def lower_python(order: list[Value], blocks: Sequence[Sequence[Value]], params: 
         if v.is_leaf:
             continue
         if v.op not in RULES or v.op in NOT_COMPILABLE:
-            why = NOT_COMPILABLE.get(v.op, "it is not in the op table")
+            why = ("a Function gate's forward and backward are its own Python, not rows of the "
+                   "op table; build it from the engine's ops" if v.op in NOT_COMPILABLE
+                   else "it is not in the op table")
             raise TypeError(f"compile(): cannot compile op {v.op!r}: {why}.")
         needs[id(v)] = any(needs.get(id(x), False) for x in v.inputs if isinstance(x, Value))
         body.append(Assign(Name(names[id(v)]), _forward(ctx, v, RULES[v.op],

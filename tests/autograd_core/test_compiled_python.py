@@ -193,3 +193,18 @@ def test_it_runs_where_numpy_cannot_be_imported() -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["(-12.0, [-4.0, -4.0, 3.0])", "True",
                                        "numpy backend: ImportError"]
+
+
+def test_function_gates_are_refused_with_the_reason() -> None:
+    from autograd_core import Function
+
+    class Square(Function):
+        def forward(self, *xs: float) -> float:
+            self.x = xs[0]
+            return xs[0] * xs[0]
+
+        def backward(self, dz: float) -> list[float]:
+            return [2 * self.x * dz]
+
+    with pytest.raises(TypeError, match="Function gate.*engine's ops"):
+        compile(lambda x: Square.apply(x[0]), 1, backend="python")
