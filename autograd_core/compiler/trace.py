@@ -34,6 +34,7 @@ from types import FrameType
 from typing import Any
 
 from autograd_core import value as _value
+from autograd_core.backward import topological_order
 from autograd_core.value import Value
 
 __all__ = ["DataDependentError", "Tracing"]
@@ -266,22 +267,15 @@ def flatten_outputs(result: Any) -> tuple[list[Value], tuple[int, ...] | None]:
 
 
 def topological(outputs: list[Value]) -> list[Value]:
-    """Every node the outputs depend on, inputs before the ops that use them (iterative DFS,
-    deterministic: parents in argument order)."""
+    """Every node the outputs depend on, inputs before the ops that use them: the engine's own
+    order (:func:`autograd_core.topological_order`) for each output, merged."""
+    if len(outputs) == 1:
+        return topological_order(outputs[0])
     order: list[Value] = []
     seen: set[int] = set()
     for root in outputs:
-        stack: list[tuple[Value, bool]] = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.append((node, True))
-            for p in reversed(node.parents):
-                if id(p) not in seen:
-                    stack.append((p, False))
+        for v in topological_order(root):
+            if id(v) not in seen:
+                seen.add(id(v))
+                order.append(v)
     return order
