@@ -68,16 +68,17 @@ def expr(e: Expr, need: int = 0, target: str = "numpy") -> str:
 
     Recursive over the expression: the simplifier keeps every expression shallow (it inlines
     only up to a fixed depth), so deep graphs make many short lines, never one deep one."""
-    if isinstance(e, Name):
-        text = e.id
-    elif isinstance(e, Num):
-        text = number(e.value, target)
-    elif isinstance(e, BinOp):
+    if isinstance(e, Name):  # the most common case: a name never needs parentheses
+        return e.id
+    if isinstance(e, BinOp):
         p = e.prec
         if e.op == "**":
             text = f"{expr(e.left, 15, target)} ** {expr(e.right, 13, target)}"
         else:
             text = f"{expr(e.left, p, target)} {e.op} {expr(e.right, p + 1, target)}"
+        return text if p >= need else f"({text})"
+    if isinstance(e, Num):
+        text = number(e.value, target)
     elif isinstance(e, Neg):
         text = f"-{expr(e.operand, 13, target)}"
     elif isinstance(e, Call):
