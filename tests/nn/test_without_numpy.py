@@ -9,8 +9,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 BLOCK = """
 import sys
 class _NoNumpy:
@@ -65,8 +63,6 @@ def _run(script: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300)
 
 
-@pytest.mark.xfail(strict=False, reason="until the compiler imports without numpy "
-                                        "(import autograd_core imports it today)")
 def test_xor_trains_where_numpy_cannot_be_imported():
     r = _run(BLOCK + "sys.meta_path.insert(0, _NoNumpy())\n" + TRAIN)
     assert r.returncode == 0, r.stderr
