@@ -19,12 +19,21 @@ shuffled ``minibatches``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+else:  # numpy is imported on first use, so this module imports where numpy is missing
+    class _LazyNumpy:
+        def __getattr__(self, name: str) -> Any:
+            import numpy
 
-Array = np.ndarray
-Pair = tuple[np.ndarray, np.ndarray]
+            return getattr(numpy, name)
+
+    np = _LazyNumpy()
+
+Array: TypeAlias = "np.ndarray"
+Pair: TypeAlias = "tuple[np.ndarray, np.ndarray]"
 
 
 def _n(n: Any, what: str, minimum: int = 1) -> int:

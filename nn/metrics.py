@@ -14,11 +14,20 @@ Any function ``(outputs, y) -> float`` can be passed to ``fit`` as a metric too;
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+else:  # numpy is imported on first use, so this module imports where numpy is missing
+    class _LazyNumpy:
+        def __getattr__(self, name: str) -> Any:
+            import numpy
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
+            return getattr(numpy, name)
+
+    np = _LazyNumpy()
+
+Metric = Callable[["np.ndarray", "np.ndarray"], float]
 
 
 def accuracy(outputs: Any, y: Any, threshold: float | None = None) -> float:

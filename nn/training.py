@@ -24,9 +24,18 @@ import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+else:  # numpy is imported on first use, so this module imports where numpy is missing
+    class _LazyNumpy:
+        def __getattr__(self, name: str) -> Any:
+            import numpy
+
+            return getattr(numpy, name)
+
+    np = _LazyNumpy()
 
 from autograd_core import Value, no_grad
 from autograd_core.functional import dot, logsumexp
@@ -37,7 +46,7 @@ from nn.layers import Dropout
 from nn.module import Module
 from nn.optim import OPTIMIZERS, Optimizer
 
-MetricSpec = str | Callable[[np.ndarray, np.ndarray], float]
+MetricSpec = str | Callable[["np.ndarray", "np.ndarray"], float]
 
 
 class History:

@@ -32,7 +32,27 @@ Use::
 and ``compile(model, 2).forward(X)`` gives the outputs for a batch.
 """
 
-from autograd_core.compiler.program import Program, compile
+from typing import TYPE_CHECKING, Any
+
 from autograd_core.compiler.trace import DataDependentError, is_tracing, refuse_data_dependence
+
+if TYPE_CHECKING:
+    from autograd_core.compiler.program import Program
+
+
+def compile(fn: Any, *shapes: Any, **options: Any) -> "Program":
+    """:func:`autograd_core.compiler.program.compile` (imported on first use: it needs numpy)."""
+    from autograd_core.compiler.program import compile as _compile
+
+    return _compile(fn, *shapes, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Program":  # imported on first use: it needs numpy
+        from autograd_core.compiler.program import Program
+
+        return Program
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["DataDependentError", "Program", "compile", "is_tracing", "refuse_data_dependence"]

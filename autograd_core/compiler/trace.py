@@ -22,10 +22,12 @@ from __future__ import annotations
 import operator
 import sys
 import threading
+from numbers import Integral
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from autograd_core import value as _value
 from autograd_core.value import Value
@@ -165,10 +167,10 @@ class Tracing:
 
 def shape_of(spec: Any, i: int) -> tuple[int, ...]:
     """A shape argument of ``compile``: an int d means (d,), a tuple of ints is itself."""
-    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool) and spec >= 0:
+    if isinstance(spec, Integral) and not isinstance(spec, bool) and int(spec) >= 0:
         return (int(spec),)
-    if isinstance(spec, tuple) and all(isinstance(d, (int, np.integer)) and not isinstance(d, bool)
-                                       and d >= 0 for d in spec):
+    if isinstance(spec, tuple) and all(isinstance(d, Integral) and not isinstance(d, bool)
+                                       and int(d) >= 0 for d in spec):
         return tuple(int(d) for d in spec)
     raise TypeError(f"compile(): the shape of input {i} must be an int (a list of that many "
                     f"numbers) or a tuple of ints (() for a single number), got {spec!r}")
