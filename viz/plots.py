@@ -8,7 +8,7 @@
   point, ``backward()``), so the derivatives drawn are the op table's, not a second copy.
 
 The colour convention of every picture in the project (plots, network diagrams, lessons) is
-TensorFlow Playground's, defined here once: :data:`POSITIVE` blue for class 1 / +1, positive
+TensorFlow Playground's (:mod:`viz.colors`): :data:`POSITIVE` blue for class 1 / +1, positive
 values and positive weights; :data:`NEGATIVE` orange for class 0 / -1, negative values and
 negative weights. Decision regions shade from orange (output 0 or negative) to blue (output 1
 or positive) on a *fixed* scale (0..1 for probabilities, symmetric around the threshold for
@@ -27,11 +27,8 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, no_grad
+from viz.colors import NEGATIVE, POSITIVE
 
-#: TensorFlow Playground's blue: class 1 (or +1), positive values, positive weights.
-POSITIVE = "#0877bd"
-#: TensorFlow Playground's orange: class 0 (or -1), negative values, negative weights.
-NEGATIVE = "#f59322"
 PLAYGROUND_BLUE = POSITIVE
 PLAYGROUND_ORANGE = NEGATIVE
 #: Colours of classes 0, 1, 2, ...: binary labels are orange (0 / -1) and blue (1 / +1).
