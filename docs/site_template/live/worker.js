@@ -1,0 +1,48 @@
+// The live pages' Python: Pyodide (bundled from npm) in a module Web Worker, with the project's
+// pure wheel, the graphviz package, the course's exercise checker and live_runtime.py unpacked
+// into site-packages. Every file comes from the site's own folder.
+//
+// Protocol: the page posts {id, call, args} (call: a function of live_runtime returning JSON
+// text); the worker answers {id, ok: true, result} or {id, ok: false, error}. It posts
+// {ready: true, seconds, versions} once Python is loaded, or {failed: message}.
+import { loadPyodide } from "../_static/vendor/pyodide/pyodide.mjs";
+
+const here = new URL("./", import.meta.url);
+let runtime = null;
+
+async function start() {
+  const t0 = performance.now();
+  const py = await loadPyodide({
+    indexURL: new URL("../_static/vendor/pyodide/", import.meta.url).href,
+    stdout: () => {}, stderr: () => {},
+  });
+  const manifest = await (await fetch(new URL("py/manifest.json", here))).json();
+  const site = py.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  await Promise.all(manifest.archives.map(async (a) => {
+    const response = await fetch(new URL("py/" + a.name, here));
+    if (!response.ok) throw new Error(`could not load ${a.name} (${response.status})`);
+    py.unpackArchive(await response.arrayBuffer(), a.format, { extractDir: site });
+  }));
+  py.runPython("import importlib; importlib.invalidate_caches(); import live_runtime");
+  runtime = py.pyimport("live_runtime");
+  const versions = JSON.parse(runtime.versions());
+  versions.pyodide = manifest.pyodide;
+  return { seconds: (performance.now() - t0) / 1000, versions };
+}
+
+const ready = start().then(
+  (info) => { self.postMessage({ ready: true, ...info }); },
+  (err) => { self.postMessage({ failed: String(err && err.message || err) }); throw err; });
+
+self.onmessage = async (event) => {
+  const { id, call, args } = event.data;
+  try {
+    await ready;
+    const fn = runtime[call];
+    if (typeof fn !== "function") throw new Error(`live_runtime has no function ${call}`);
+    self.postMessage({ id, ok: true, result: JSON.parse(fn(...(args || []))) });
+  } catch (err) {
+    // a Python error here is the runtime's, not the learner's (their errors come back as data)
+    self.postMessage({ id, ok: false, error: String(err && err.message || err) });
+  }
+};
