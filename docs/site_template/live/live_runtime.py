@@ -214,10 +214,15 @@ FEATURES: dict[str, Any] = {
 }
 
 
+DATASET_NAMES = {"spirals": "spiral", "gaussian": "gauss", "gaussians": "gauss",
+                 "circle": "circles", "moon": "moons"}
+
+
 def make_data(name: str, n: int, noise: float, seed: int) -> list[tuple[float, float, int]]:
     """``n`` points (x1, x2, label 0/1) of TensorFlow Playground's data sets; ``noise`` in
     [0, 0.5] scales the jitter as there (a fraction of the domain's radius)."""
     r = random.Random(seed)
+    name = DATASET_NAMES.get(name, name)
     pts: list[tuple[float, float, int]] = []
     if name == "circles":
         for i in range(n):
@@ -326,6 +331,19 @@ class Playground:
         if s["engine"] in ("auto", "compiled") and _compiled_backend():
             self._compile()
         self.history: list[tuple[float, float]] = [self.losses()]
+        out = self.state()
+        out.update({"history": self.history, "train": self.train_pts, "test": self.test_pts,
+                    "settings": s})
+        return out
+
+    def update(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """Change the learning rate, batch size or penalties while training goes on."""
+        import nn
+
+        for key in ("lr", "batch", "l1", "l2"):
+            if key in settings:
+                self.settings[key] = settings[key]
+        self.opt = nn.SGD(self.params, lr=float(self.settings["lr"]))
         return self.state()
 
     # the training code, in words (shown under the playground)
@@ -437,16 +455,20 @@ class Playground:
         after it."""
         t0 = time.perf_counter()
         done = 0
+        before = len(self.history)
         while True:
             self.train_epoch()
             self.history.append(self.losses())
             done += 1
-            if seconds > 0:
-                if time.perf_counter() - t0 >= seconds or (epochs and done >= epochs):
+            if seconds > 0:  # stop before an epoch that would overrun the time given
+                elapsed = time.perf_counter() - t0
+                if elapsed * (done + 1) / done > seconds or (epochs and done >= epochs):
                     break
             elif done >= epochs:
                 break
-        return self.state(time.perf_counter() - t0, done)
+        out = self.state(time.perf_counter() - t0, done)
+        out["new_history"] = self.history[before:]
+        return out
 
     def state(self, seconds: float = 0.0, epochs: int = 0) -> dict[str, Any]:
         """What the page draws: weights and biases per layer, the losses, the points."""
@@ -454,11 +476,10 @@ class Playground:
                    "b": [n.b.data for n in layer.neurons]} for layer in self.model.layers]
         tr, te = self.history[-1]
         return {"epoch": self.epoch, "layers": layers, "train_loss": tr, "test_loss": te,
-                "history": self.history, "seconds": seconds, "epochs_run": epochs,
+                "seconds": seconds, "epochs_run": epochs,
                 "engine": "compiled" if self.program is not None else "eager",
-                "train": self.train_pts, "test": self.test_pts,
                 "features": self.settings["features"], "activation": self.settings["activation"],
-                "code": self.code(), "penalty": self.penalty()}
+                "code": self.code()}
 
     def source(self) -> str:
         """The compiled program's source (empty when training eagerly)."""
@@ -544,6 +565,8 @@ def playground(method: str, args_json: str = "{}") -> str:
         out: Any = PLAYGROUND.reset(args)
     elif method == "step":
         out = PLAYGROUND.step(int(args.get("epochs", 1)), float(args.get("seconds", 0.0)))
+    elif method == "update":
+        out = PLAYGROUND.update(args)
     elif method == "summary":
         out = PLAYGROUND.summary()
     elif method == "source":
