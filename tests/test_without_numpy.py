@@ -113,8 +113,6 @@ def test_xor_mlp_trained_eagerly_and_its_loss_drawn() -> None:
     assert report["numpy_loaded"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="nn.fit still converts X and y with numpy; its eager path "
-                   "on Python lists is to work without numpy")
 def test_xor_mlp_trained_by_fit_and_its_loss_drawn() -> None:
     report = run_without_numpy("""
         import nn, viz
