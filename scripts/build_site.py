@@ -245,6 +245,70 @@ def describe_lesson(nb: Any, stem: str) -> Lesson:
     return Lesson(stem, title, summary)
 
 
+# lines left out when a cell runs in the browser (notebook magics; numpy and matplotlib imports,
+# whose users are static anyway)
+_BROWSER_SKIPS = re.compile(
+    r"^\s*(%.*|!.*|import numpy( as np)?|import matplotlib.*|from matplotlib.*"
+    r"|from viz\.plots import .*)\s*$")
+#: what makes a cell static on the page, and the reason the page gives
+_STATIC: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bnp\.|\bnumpy\b"), "it needs numpy, which the browser's Python (Pyodide) "
+     "does not have"),
+    (re.compile(r"\bplt\b|matplotlib|\bplot_\w+\(|plots\.|\bimshow\b"),
+     "it draws with matplotlib, which needs numpy"),
+    (re.compile(r"step_slider|ipywidgets|\bwidgets\b|interact"), "it is a Jupyter widget (its "
+     "saved frames above still step through)"),
+    (re.compile(r"\bcompile\(|compiled\s*=\s*True|\.forward\(X"),
+     "it runs the compiler's numpy backend"),
+    (re.compile(r"nn\.data\.(?!xor\b|study_hours\b)\w+|\bload_digits\b|sklearn"),
+     "its data set is made with numpy"),
+    (re.compile(r"save_gif|save_html|\brender\(|torch"),
+     "it writes pictures with programs the browser does not have"),
+)
+
+
+def live_cells(nb: Any) -> list[dict[str, Any]]:
+    """For each code cell of a lesson: whether it runs in the browser, the code that runs (the
+    cell without magics and numpy imports) or why the page keeps it static. A cell that uses a
+    name only a static cell defines is static too."""
+    import ast
+
+    out: list[dict[str, Any]] = []
+    from_static: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines()
+                         if not _BROWSER_SKIPS.match(line))
+        why = next((reason for pattern, reason in _STATIC if pattern.search(code)), None)
+        defined: set[str] = set()
+        used: set[str] = set()
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            tree = None
+            why = why or "it is not plain Python (a notebook command)"
+        if tree is not None:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name):
+                    (defined if isinstance(node.ctx, ast.Store) else used).add(node.id)
+                elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    defined.add(node.name)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+            missing = sorted((used - defined) & from_static)
+            if why is None and missing:
+                why = (f"it uses {', '.join(missing[:3])}, made by a cell above that cannot run "
+                       "here")
+        if why is None:
+            from_static -= defined
+            out.append({"run": True, "code": code})
+        else:
+            from_static |= defined
+            out.append({"run": False, "why": why})
+    return out
+
+
 def render_lessons(files: Sequence[Path], out: Path, index: bool = True) -> list[Lesson]:
     """Each notebook as lessons/NN_name.html, with its committed outputs (nothing is run),
     and (``index``) the list of lessons as lessons/index.html."""
@@ -275,8 +339,12 @@ def render_lessons(files: Sequence[Path], out: Path, index: bool = True) -> list
         nb = nbformat.read(f, as_version=4)
         nb.cells = [c for c in nb.cells if c.source.strip() or c.get("outputs")]
         lesson = describe_lesson(nb, f.stem)
+        cells = live_cells(nb)
+        runnable = sum(c["run"] for c in cells)
         body, _ = exporter.from_notebook_node(nb, resources={
             "site_root": "../", "nav": nav("../", "lessons/index.html"),
+            "live_cells": json.dumps(cells).replace("</", "<\\/"),
+            "live_summary": f"{runnable} of {len(cells)}",
             "metadata": {"name": lesson.title}})
         # links between lessons point at the rendered pages
         body = re.sub(r'href="(?:\./)?([0-9][0-9]_[A-Za-z0-9_]+)\.(?:ipynb|py)(#[^"]*)?"',
@@ -814,6 +882,21 @@ on {time.strftime("%Y-%m-%d")}.</p>"""
     (out / "index.html").write_text(page(TITLE, body, "", "index.html"), encoding="utf-8")
 
 
+def favicon() -> bytes:
+    """A 16 x 16 PNG in the site's blue (browsers ask for /favicon.ico; without one the served
+    site logs a 404 on every page)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes((8, 119, 189)) * 16 for _ in range(16))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
 def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -850,6 +933,7 @@ def build(out: Path, grid: str = "full", lessons: str | None = None, api: bool =
         shutil.copy(TEMPLATE / "site.css", static / "site.css")
         vendor(static)
         (tmp / MARKER).write_text("made by scripts/build_site.py; it replaces this folder\n")
+        (tmp / "favicon.ico").write_bytes(favicon())
         live_info = build_live(tmp) if live else None
         files = lesson_files(lessons)
         made_lessons = render_lessons(files, tmp)

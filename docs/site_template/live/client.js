@@ -78,12 +78,18 @@
     });
   }
 
+  function loadViz(root) {
+    if (window.Viz) return Promise.resolve();
+    // viz-global.js is UMD: where require.js is loaded (lesson pages) it would register as an
+    // AMD module instead of window.Viz, so define is hidden while it runs
+    const define = window.define;
+    window.define = undefined;
+    return loadScript((root || window.LIVE_ROOT || "../") + "_static/vendor/viz/viz-global.js")
+      .finally(() => { window.define = define; });
+  }
+
   function renderDot(dot, root) {
-    if (!vizPromise) {
-      vizPromise = (window.Viz ? Promise.resolve() : loadScript(
-        (root || window.LIVE_ROOT || "../") + "_static/vendor/viz/viz-global.js"))
-        .then(() => window.Viz.instance());
-    }
+    if (!vizPromise) vizPromise = loadViz(root).then(() => window.Viz.instance());
     return vizPromise.then((viz) => viz.renderString(dot, { format: "svg" }));
   }
 

@@ -191,7 +191,8 @@ def run_cell(code: str, cell: int) -> str:
         try:
             tree = ast.parse(code, filename)
             last = None
-            if tree.body and isinstance(tree.body[-1], ast.Expr):
+            quiet = code.rstrip().endswith(";")  # as in Jupyter: a final ; shows nothing
+            if tree.body and isinstance(tree.body[-1], ast.Expr) and not quiet:
                 last = ast.Expression(tree.body.pop().value)
             exec(compile(tree, filename, "exec"), _CELLS)  # noqa: S102
             if last is not None:
