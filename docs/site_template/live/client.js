@@ -13,6 +13,8 @@
     }
 
     start() {
+      this.generation = (this.generation || 0) + 1;
+      this.inflight = 0;
       this.pending = new Map();
       this.nextId = 1;
       this.loadedIn = null;
@@ -47,14 +49,23 @@
     on(listener) { this.listeners.push(listener); }
 
     call(name, ...args) {
-      return this.ready.then(() => new Promise((resolve, reject) => {
+      const generation = this.generation;
+      this.inflight++;
+      const answer = this.ready.then(() => new Promise((resolve, reject) => {
         const id = this.nextId++;
         this.pending.set(id, { resolve, reject });
         this.worker.postMessage({ id, call: name, args });
       }));
+      const settle = () => {
+        if (generation !== this.generation) return;
+        this.inflight--;
+        this.listeners.forEach((f) => f("idle", {}));
+      };
+      answer.then(settle, settle);
+      return answer;
     }
 
-    get busy() { return this.pending.size > 0; }
+    get busy() { return this.inflight > 0; }
 
     // Stop whatever Python is doing: end the worker, start a fresh one. Calls in flight
     // resolve to {stopped: true}.
