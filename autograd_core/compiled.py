@@ -1,25 +1,21 @@
 """The batch compiler's former home, kept so that ``from autograd_core.compiled import compile``
 keeps working: the compiler is now the subpackage :mod:`autograd_core.compiler` (trace,
-schedule, codegen, program)."""
+schedule, lower, simplify, printer, program)."""
 
 from typing import TYPE_CHECKING, Any
 
-from autograd_core.compiler import (
-    DataDependentError,
-    compile,
-    is_tracing,
-    refuse_data_dependence,
-)
+from autograd_core.compiler import DataDependentError, compile
 
 if TYPE_CHECKING:
     from autograd_core.compiler.program import Program
 
+__all__ = ["DataDependentError", "Program", "compile"]
+
 
 def __getattr__(name: str) -> Any:
-    if name == "Program":  # imported on first use: it needs numpy
-        from autograd_core.compiler.program import Program
+    """``Program`` (the numpy program), imported when first named."""
+    if name in ("Program", "PyProgram"):
+        import autograd_core.compiler
 
-        return Program
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-__all__ = ["DataDependentError", "Program", "compile", "is_tracing", "refuse_data_dependence"]
+        return getattr(autograd_core.compiler, name)
+    raise AttributeError(f"module 'autograd_core.compiled' has no attribute {name!r}")
