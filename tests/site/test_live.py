@@ -92,6 +92,24 @@ def test_runtime_playground_trains() -> None:
     assert g["dot"].startswith("digraph") and g["name"] == "h1[1]"
 
 
+def test_runtime_compiled_and_eager_training_agree() -> None:
+    """The playground trains with compile(..., backend="python") when it can: the same losses
+    and weights as the eager engine (Values, backward, nn.SGD), penalties included."""
+    import live_runtime
+
+    runs = []
+    for engine in ("auto", "eager"):
+        pg = live_runtime.Playground()
+        pg.reset({"dataset": "circles", "hidden": [3, 2], "lr": 0.1, "l2": 0.01, "l1": 0.001,
+                  "batch": 7, "points": 60, "seed": 2, "engine": engine})
+        out = pg.step(epochs=5)
+        runs.append((out["engine"], [v for h in pg.history for v in h],
+                     [p.data for p in pg.model.parameters()]))
+    (e1, h1, w1), (e2, h2, w2) = runs
+    assert (e1, e2) == ("compiled", "eager")
+    assert h1 == pytest.approx(h2, abs=1e-12) and w1 == pytest.approx(w2, abs=1e-12)
+
+
 def test_site_ships_a_pure_wheel(site: Path) -> None:
     manifest = json.loads((site / "live" / "py" / "manifest.json").read_text())
     wheel = site / "live" / "py" / manifest["archives"][0]["name"]
@@ -220,7 +238,7 @@ def test_playground_loss_falls_on_xor_and_spirals(live_browser: LiveBrowser,
     b.get(served_site + "live/playground.html")
     assert b.call("live.ready") is True
     xor = _train(b, dataset="xor", epochs=60)
-    assert xor["epochs"] == 60
+    assert xor["epochs"] == 60 and xor["engine"] == "compiled"
     assert xor["loss_last"] < 0.7 * xor["loss_first"]
     assert xor["test_accuracy"] >= 0.8
     assert xor["redraws"] >= 2 and xor["boundary"] == "50x50"

@@ -278,14 +278,9 @@ def _compiled_backend() -> bool:
     over floats, no numpy)."""
     import inspect
 
-    from autograd_core import compiler
+    import autograd_core
 
-    try:
-        from autograd_core.compiler import program
-    except ImportError:  # the numpy program only: not here
-        return False
-    sig = inspect.signature(getattr(program, "compile", compiler.compile))
-    return "backend" in sig.parameters
+    return "backend" in inspect.signature(autograd_core.compile).parameters
 
 
 class Playground:
@@ -380,6 +375,11 @@ class Playground:
                                            params=self.params, backend="python")
         except Exception:  # noqa: BLE001 - the eager engine trains as well, slower
             self.program = None
+            return
+        # the program's own function: (parameters, x, y) -> (loss, gradients), on floats
+        self.value_and_grad = self.program.function("value_and_grad")
+        weights = {id(w) for w in self.weights}
+        self.is_weight = [id(p) in weights for p in self.program.parameters]
 
     def penalty(self) -> float:
         s = self.settings
@@ -400,25 +400,39 @@ class Playground:
             h = z if i == len(layers) - 1 else [_act(act, v) for v in z]
         return h[0]
 
-    def losses(self) -> tuple[float, float]:
-        def bce(X: list[list[float]], y: list[float]) -> float:
-            if not X:
-                return 0.0
-            total = 0.0
-            for x, t in zip(X, y):
-                z = self._logit(x)
-                total += max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
-            return total / len(X)
+    def _mean_bce(self, X: list[list[float]], y: list[float]) -> float:
+        """mean of log(1 + e^z) - t z over the examples (z: the logit), computed stably."""
+        if not X:
+            return 0.0
+        total = 0.0
+        for x, t in zip(X, y):
+            z = self._logit(x)
+            total += max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+        return total / len(X)
 
-        return bce(self.Xtr, self.ytr), bce(self.Xte, self.yte)
+    def losses(self) -> tuple[float, float]:
+        return self._mean_bce(self.Xtr, self.ytr), self._mean_bce(self.Xte, self.yte)
 
     def accuracy(self, X: list[list[float]], y: list[float]) -> float:
         if not X:
             return 0.0
         return sum((self._logit(x) > 0) == (t > 0.5) for x, t in zip(X, y)) / len(X)
 
-    def train_epoch(self) -> None:
-        """One pass over the training points in shuffled batches: one SGD step per batch."""
+    def test_loss(self) -> float:
+        """The mean loss over the test points (the compiled program's forward when there is
+        one: the same straight-line code, without its backward)."""
+        if not self.Xte:
+            return 0.0
+        if self.program is not None:
+            f = self.program.function("forward")
+            theta = self.program.get_params()
+            return math.fsum(f(theta, x, t) for x, t in zip(self.Xte, self.yte)) / len(self.Xte)
+        return self._mean_bce(self.Xte, self.yte)
+
+    def train_epoch(self) -> float:
+        """One pass over the training points in shuffled batches: one SGD step per batch.
+        Returns the epoch's training loss: the mean of the examples' losses as they were met
+        (before their batch's step), as nn.fit and Keras report it."""
         import nn
 
         s = self.settings
@@ -426,30 +440,54 @@ class Playground:
         self.rng.shuffle(order)
         bs = max(1, int(s["batch"]))
         l1, l2 = float(s["l1"]), float(s["l2"])
+        if self.program is not None:
+            loss = self._compiled_epoch(order, bs, float(s["lr"]), l1, l2)
+            self.epoch += 1
+            return loss
+        total = 0.0
         for start in range(0, len(order), bs):
             idx = order[start:start + bs]
-            if self.program is not None:
-                grads = [0.0] * len(self.params)
-                for i in idx:
-                    _, g = self.program.value_and_grad(self.Xtr[i], self.ytr[i])
-                    for j, gj in enumerate(g):
-                        grads[j] += gj
-                scale = 1.0 / len(idx)
-                for p, g in zip(self.params, grads):
-                    p.grad = g * scale
-            else:
-                self.opt.zero_grad()
-                loss = nn.bce_with_logits([self.model(self.Xtr[i]) for i in idx],
-                                          [self.ytr[i] for i in idx])
-                loss.backward()
+            self.opt.zero_grad()
+            loss = nn.bce_with_logits([self.model(self.Xtr[i]) for i in idx],
+                                      [self.ytr[i] for i in idx])
+            loss.backward()
+            total += loss.data * len(idx)
             if l2 or l1:
                 for w in self.weights:
                     w.grad += l2 * w.data + (l1 * (1.0 if w.data > 0 else -1.0 if w.data < 0
                                                    else 0.0))
             self.opt.step()
-            if self.program is not None:
-                self.opt.zero_grad()
         self.epoch += 1
+        return total / max(1, len(order))
+
+    def _compiled_epoch(self, order: list[int], bs: int, lr: float, l1: float, l2: float
+                        ) -> float:
+        """An epoch with the compiled program: per batch, the mean of the examples' gradients
+        (one call of the straight-line code each), plus the penalties' gradients on the
+        weights, then the SGD step p -= lr * grad, as nn.SGD does; on a list of floats."""
+        assert self.program is not None
+        theta = self.program.get_params()
+        vg = self.value_and_grad
+        X, y = self.Xtr, self.ytr
+        n = len(theta)
+        mask = self.is_weight
+        seen = 0.0
+        for start in range(0, len(order), bs):
+            idx = order[start:start + bs]
+            total = [0.0] * n
+            for i in idx:
+                loss, g = vg(theta, X[i], y[i])
+                seen += loss
+                total = [a + b for a, b in zip(total, g)]
+            scale = lr / len(idx)
+            if l1 or l2:
+                theta = [t - scale * g - (lr * (l2 * t + (l1 if t > 0 else -l1 if t < 0 else 0.0))
+                                          if m else 0.0)
+                         for t, g, m in zip(theta, total, mask)]
+            else:
+                theta = [t - scale * g for t, g in zip(theta, total)]
+        self.program.set_params(theta)
+        return seen / max(1, len(order))
 
     def step(self, epochs: int = 1, seconds: float = 0.0) -> dict[str, Any]:
         """Train ``epochs`` epochs, or as many as fit in ``seconds`` (at least one); the state
@@ -458,8 +496,8 @@ class Playground:
         done = 0
         before = len(self.history)
         while True:
-            self.train_epoch()
-            self.history.append(self.losses())
+            train = self.train_epoch()
+            self.history.append((train, self.test_loss()))
             done += 1
             if seconds > 0:  # stop before an epoch that would overrun the time given
                 elapsed = time.perf_counter() - t0

@@ -46,7 +46,7 @@
             batch: +$("batch").value, features: state.features, hidden: state.hidden,
             activation: $("activation").value, lr: +$("lr").value,
             l1: reg === "l1" ? rate : 0, l2: reg === "l2" ? rate : 0,
-            points: +$("points").value, seed: state.seed};
+            points: +$("points").value, seed: state.seed, engine: $("engine").value};
   }
   function showSettings(s) {
     const ds = {spirals: "spiral", gaussian: "gauss", gaussians: "gauss"}[s.dataset] || s.dataset;
@@ -56,6 +56,7 @@
     if (s.ratio !== undefined) $("ratio").value = Math.round(s.ratio * 100);
     if (s.batch !== undefined) $("batch").value = s.batch;
     if (s.activation) $("activation").value = s.activation;
+    if (s.engine) $("engine").value = s.engine === "eager" ? "eager" : "auto";
     if (s.lr !== undefined) {
       if (![...$("lr").options].some((o) => +o.value === s.lr)) $("lr").append(new Option(String(s.lr), String(s.lr)));
       $("lr").value = String([...$("lr").options].find((o) => +o.value === s.lr).value);
@@ -99,7 +100,7 @@
   $("layer-minus").onclick = () => { if (state.hidden.length > 0) { state.hidden.pop(); layerControls(); reset(); } };
   $("layer-plus").onclick = () => { if (state.hidden.length < 6) { state.hidden.push(2); layerControls(); reset(); } };
   document.querySelectorAll("input[name=dataset]").forEach((r) => { r.onchange = () => reset(); });
-  for (const id of ["noise", "ratio", "points", "activation"]) $(id).onchange = () => { labels(); reset(); };
+  for (const id of ["noise", "ratio", "points", "activation", "engine"]) $(id).onchange = () => { labels(); reset(); };
   for (const id of ["noise", "ratio", "batch"]) $(id).oninput = labels;
   for (const id of ["lr", "batch", "reg", "regrate"]) $(id).onchange = () => { labels(); update(); };
   $("regen").onclick = () => { state.seed += 1; reset(); };
