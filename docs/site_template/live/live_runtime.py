@@ -90,8 +90,9 @@ def last_value(tree: ast.AST, namespace: dict[str, Any]) -> tuple[str, Any] | No
     return None
 
 
-def graph_of(name: str, value: Any) -> dict[str, Any]:
-    """The DOT text of a Value's graph and, for small graphs, its backward step-through."""
+def graph_of(name: str, value: Any, rankdir: str = "LR") -> dict[str, Any]:
+    """The DOT text of a Value's graph and, for small graphs, its backward step-through
+    (``rankdir``: "LR", inputs on the left, or "TB", inputs on top, for narrow windows)."""
     import viz
     from autograd_core import topological_order
     from viz.steps import frame_plan
@@ -99,13 +100,13 @@ def graph_of(name: str, value: Any) -> dict[str, Any]:
     n = len(topological_order(value))
     out: dict[str, Any] = {"name": name, "nodes": n, "dot": None, "frames": [], "note": None}
     try:
-        out["dot"] = viz.dot_source(value)
+        out["dot"] = viz.dot_source(value, rankdir=rankdir)
     except viz.GraphTooLargeError as e:
         out["note"] = str(e)
         return out
     if n <= MAX_STEP_NODES:
         out["frames"] = [{"dot": f.graph.source, "caption": f.caption, "edges": list(f.edges)}
-                         for f in frame_plan(value, rankdir="LR")]
+                         for f in frame_plan(value, rankdir=rankdir)]
     else:
         out["note"] = (f"{name} has {n} nodes: the step-through is shown for graphs of up to "
                        f"{MAX_STEP_NODES}")
@@ -127,7 +128,7 @@ def execute(code: str, namespace: dict[str, Any], filename: str = LAB_FILE
     return out.getvalue(), error, tree
 
 
-def run_lab(code: str) -> str:
+def run_lab(code: str, rankdir: str = "LR") -> str:
     """Run the lab's code in a fresh namespace; JSON ``{stdout, error, graph, seconds}``."""
     t0 = time.perf_counter()
     namespace: dict[str, Any] = {"__name__": "__main__"}
@@ -137,7 +138,7 @@ def run_lab(code: str) -> str:
         found = last_value(tree, namespace)
         if found is not None:
             try:
-                graph = graph_of(*found)
+                graph = graph_of(*found, rankdir="TB" if rankdir == "TB" else "LR")
             except Exception as e:  # noqa: BLE001 - the output is still worth showing
                 graph = {"name": found[0], "dot": None, "frames": [], "note": str(e)}
     return json.dumps({"stdout": stdout, "error": error, "graph": graph,
