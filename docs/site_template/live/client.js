@@ -114,7 +114,14 @@
     return e;
   }
 
+  // Graphviz (WebAssembly) starts loading at once, while Python loads in the worker
+  function warmGraphviz(root) {
+    if (!vizPromise) vizPromise = loadViz(root).then(() => window.Viz.instance());
+    vizPromise.catch(() => {});
+  }
+
   window.LivePython = LivePython;
+  window.warmGraphviz = warmGraphviz;
   window.renderDot = renderDot;
   window.liveEl = el;
 })();

@@ -7,6 +7,7 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const py = new LivePython("../");
+  warmGraphviz("../");
   const status = $("status");
 
   function editor(textarea, run) {

@@ -619,6 +619,14 @@ def playground(method: str, args_json: str = "{}") -> str:
     return json.dumps(out)
 
 
+def warm_up() -> None:
+    """Import what a first Run needs (the engine, nn, viz) while the page is still loading."""
+    import autograd_core  # noqa: F401
+    import nn  # noqa: F401
+    import viz  # noqa: F401
+    import viz.steps  # noqa: F401
+
+
 def versions() -> str:
     import autograd_core
 

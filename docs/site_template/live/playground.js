@@ -9,7 +9,7 @@
   const py = new LivePython("../");
   const RES = 50;  // the decision boundary's grid (RES x RES), also each unit's heatmap
   const DOMAIN = 6;  // the plane shown: [-6, 6]^2
-  const SLICE = 0.08;  // seconds of training between two pictures
+  const SLICE = 0.07;  // seconds of training between two pictures
   const LRS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
   const REGRATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
   const FEATURES = [["x1", "x\u2081"], ["x2", "x\u2082"], ["x1^2", "x\u2081\u00b2"],
@@ -160,11 +160,17 @@
     state.playing = true;
     $("play").innerHTML = "&#x23F8; pause";
     loopDone = (async () => {
-      while (state.playing) {
-        const gen = state.generation;
-        const r = await call("step", {epochs: 0, seconds: SLICE});
+      // the next slice is asked for before this one is drawn: the worker trains while the
+      // page draws
+      let gen = state.generation;
+      let pending = call("step", {epochs: 0, seconds: SLICE});
+      while (pending) {
+        const r = await pending;
         if (r.stopped) break;
-        if (gen === state.generation) { apply(r); draw(); }
+        const fresh = gen === state.generation;
+        gen = state.generation;
+        pending = state.playing ? call("step", {epochs: 0, seconds: SLICE}) : null;
+        if (fresh) { apply(r); draw(); }
       }
     })();
   }
@@ -377,10 +383,14 @@
       const t0 = performance.now();
       const before = redraws;
       let last = st;
-      while (state.epoch < target) {
-        last = await call("step", {epochs: target - state.epoch, seconds: SLICE});
-        if (last.stopped) break;
-        apply(last);
+      // as in play: the next slice is asked for before this one is drawn
+      let pending = target > st.epoch ? call("step", {epochs: target - st.epoch, seconds: SLICE}) : null;
+      while (pending) {
+        const r = await pending;
+        if (r.stopped) break;
+        last = r;
+        pending = r.epoch < target ? call("step", {epochs: target - r.epoch, seconds: SLICE}) : null;
+        apply(r);
         draw();
       }
       const seconds = (performance.now() - t0) / 1000;

@@ -10,20 +10,29 @@ import { loadPyodide } from "../_static/vendor/pyodide/pyodide.mjs";
 const here = new URL("./", import.meta.url);
 let runtime = null;
 
+async function fetchArchives() {
+  const manifest = await (await fetch(new URL("py/manifest.json", here))).json();
+  const archives = await Promise.all(manifest.archives.map(async (a) => {
+    const response = await fetch(new URL("py/" + a.name, here));
+    if (!response.ok) throw new Error(`could not load ${a.name} (${response.status})`);
+    return { ...a, data: await response.arrayBuffer() };
+  }));
+  return { manifest, archives };
+}
+
 async function start() {
   const t0 = performance.now();
+  const files = fetchArchives();  // downloaded while Python starts
   const py = await loadPyodide({
     indexURL: new URL("../_static/vendor/pyodide/", import.meta.url).href,
     stdout: () => {}, stderr: () => {},
   });
-  const manifest = await (await fetch(new URL("py/manifest.json", here))).json();
+  const { manifest, archives } = await files;
   const site = py.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-  await Promise.all(manifest.archives.map(async (a) => {
-    const response = await fetch(new URL("py/" + a.name, here));
-    if (!response.ok) throw new Error(`could not load ${a.name} (${response.status})`);
-    py.unpackArchive(await response.arrayBuffer(), a.format, { extractDir: site });
-  }));
-  py.runPython("import importlib; importlib.invalidate_caches(); import live_runtime");
+  for (const a of archives) py.unpackArchive(a.data, a.format, { extractDir: site });
+  // the engine and viz imported now, so that the first Run does not wait for them
+  py.runPython("import importlib; importlib.invalidate_caches(); import live_runtime; " +
+               "live_runtime.warm_up()");
   runtime = py.pyimport("live_runtime");
   const versions = JSON.parse(runtime.versions());
   versions.pyodide = manifest.pyodide;
