@@ -24,6 +24,7 @@
           const m = event.data;
           if (m.ready) {
             this.loadedIn = m.seconds;
+            this.timings = m.timings;
             this.versions = m.versions;
             resolve(m);
             this.listeners.forEach((f) => f("ready", m));

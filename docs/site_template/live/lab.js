@@ -146,6 +146,7 @@
     if (!document.body.dataset.firstResultMs) {
       document.body.dataset.firstResultMs = String(Math.round(performance.now()));
       document.body.dataset.pythonSeconds = String(py.loadedIn);
+      document.body.dataset.pythonTimings = JSON.stringify(py.timings || {});
     }
     buttons();
     return { stdout: r.stdout, error: r.error ? r.error.text : null,
