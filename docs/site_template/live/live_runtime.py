@@ -100,13 +100,14 @@ def graph_of(name: str, value: Any, rankdir: str = "LR") -> dict[str, Any]:
     n = len(topological_order(value))
     out: dict[str, Any] = {"name": name, "nodes": n, "dot": None, "frames": [], "note": None}
     try:
-        out["dot"] = viz.dot_source(value, rankdir=rankdir)
+        # top to bottom is for narrow windows: no legend beside the graph there
+        out["dot"] = viz.dot_source(value, rankdir=rankdir, legend=rankdir != "TB")
     except viz.GraphTooLargeError as e:
         out["note"] = str(e)
         return out
     if n <= MAX_STEP_NODES:
         out["frames"] = [{"dot": f.graph.source, "caption": f.caption, "edges": list(f.edges)}
-                         for f in frame_plan(value, rankdir=rankdir)]
+                         for f in frame_plan(value, rankdir=rankdir, legend=rankdir != "TB")]
     else:
         out["note"] = (f"{name} has {n} nodes: the step-through is shown for graphs of up to "
                        f"{MAX_STEP_NODES}")
@@ -537,6 +538,7 @@ class Playground:
         import nn
         import viz
         from autograd_core import Value
+        from autograd_core.functional import dot
 
         x = self.Xtr[example % len(self.Xtr)]
         t = self.ytr[example % len(self.ytr)]
@@ -560,16 +562,15 @@ class Playground:
         inputs = [Value(v.data, label=nm) for v, nm in zip(acts[layer], names)]
         ws = [Value(w.data, label=f"w[{j}]") for j, w in enumerate(neuron.w)]
         b = Value(neuron.b.data, label="b")
-        z = b
-        for xi, wi in zip(inputs, ws):
-            z = z + wi * xi
+        z = dot(ws, inputs, b)  # as nn.Neuron computes it: one node, w . x + b
+        z.label = "z"
         last = layer == len(self.model.layers) - 1
         out = z if last else _act_value(self.settings["activation"], z)
         out.label = "logit" if last else f"h{layer + 1}[{unit}]"
         out.backward(upstream)
-        dot = viz.dot_source(out, max_nodes=None)
+        dot_text = viz.dot_source(out, max_nodes=None, params=[*ws, b])
         point = self.train_pts[example % len(self.train_pts)]
-        return {"dot": dot, "upstream": upstream, "loss": loss.data,
+        return {"dot": dot_text, "upstream": upstream, "loss": loss.data,
                 "example": {"x1": point[0], "x2": point[1], "label": point[2]},
                 "name": out.label}
 
