@@ -354,7 +354,7 @@
     const sx = $("net").width / r.width, sy = $("net").height / r.height;
     const x = (e.clientX - r.left) * sx, y = (e.clientY - r.top) * sy;
     const hit = unitBoxes.find((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h);
-    if (hit) showUnit(hit.layer, hit.unit, 0);
+    if (hit) showUnit(hit.layer, hit.unit, 0).then(() => $("unit-panel").scrollIntoView({block: "nearest"}));
   });
   $("unit-next").onclick = () => state.unit && showUnit(state.unit.layer, state.unit.unit, state.unit.example + 1);
   $("unit-close").onclick = () => { state.unit = null; $("unit-panel").hidden = true; draw(); };
