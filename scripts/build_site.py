@@ -248,13 +248,12 @@ def describe_lesson(nb: Any, stem: str) -> Lesson:
 # lines left out when a cell runs in the browser (notebook magics; numpy and matplotlib imports,
 # whose users are static anyway)
 _BROWSER_SKIPS = re.compile(
-    r"^\s*(%.*|!.*|import numpy( as np)?|import matplotlib.*|from matplotlib.*"
-    r"|from viz\.plots import .*)\s*$")
+    r"^\s*(%.*|!.*|import numpy( as np)?|import matplotlib.*|from matplotlib.*)\s*$")
 #: what makes a cell static on the page, and the reason the page gives
 _STATIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bnp\.|\bnumpy\b"), "it needs numpy, which the browser's Python (Pyodide) "
      "does not have"),
-    (re.compile(r"\bplt\b|matplotlib|\bplot_\w+\(|plots\.|\bimshow\b"),
+    (re.compile(r"\bplt\b|matplotlib|\bplot_\w+\(|\bimshow\b|playground_cmap"),
      "it draws with matplotlib, which needs numpy"),
     (re.compile(r"step_slider|ipywidgets|\bwidgets\b|interact"), "it is a Jupyter widget (its "
      "saved frames above still step through)"),

@@ -71,6 +71,8 @@ def test_engine_and_viz_dot_text_without_numpy() -> None:
         report["dot"] = viz.dot_source(f)
         report["table"] = viz.steps_table(f)
         report["jvp"] = jvp(lambda a, b: a * b + a.tanh(), [0.5, 2.0], [1.0, 0.0])[1]
+        from viz.plots import CLASS_COLORS  # the plots' names import; numpy comes on use
+        report["colors"] = CLASS_COLORS[:2]
         report["numpy_loaded"] = "numpy" in sys.modules
     """)
     assert report["grads"] == [-4.0, -4.0, 3.0]
@@ -82,6 +84,7 @@ def test_engine_and_viz_dot_text_without_numpy() -> None:
     import math
 
     assert report["jvp"] == pytest.approx(2.0 + 1.0 - math.tanh(0.5) ** 2, abs=1e-15)
+    assert report["colors"] == ["#f59322", "#0877bd"]  # class 0 orange, class 1 blue
     assert report["numpy_loaded"] is False
 
 

@@ -37,15 +37,16 @@ def _browser_paths() -> tuple[str, str]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small build of the course site: the first lesson, the step-throughs, a tiny
-    playground grid (no API reference, no picture gallery: they have no browser behaviour)."""
+    """A small build of the course site: lessons 1 and 7 (7: the live pages run all of it),
+    the step-throughs, a tiny playground grid, the live pages (no API reference, no picture
+    gallery: they have no browser behaviour)."""
     pytest.importorskip("nbconvert", reason="the site build needs nbconvert (the test extra)")
     sys.path.insert(0, str(ROOT / "scripts"))
     import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
     try:
-        build_site.build(out, grid="tiny", lessons="01", api=False, pictures=False)
+        build_site.build(out, grid="tiny", lessons="01,07", api=False, pictures=False)
     except SystemExit as e:  # npm missing: the message says how to install it
         pytest.skip(f"cannot build the site: {e}")
     return out

@@ -277,3 +277,23 @@ def test_lesson_page_runs_a_cell(live_browser: LiveBrowser, served_site: str, si
         cells) - len(static)
     b.screenshot("live_lesson")
     assert_served_only(b, served_site)
+
+
+@pytest.mark.parametrize("stem", ["01", "07"])
+def test_lessons_1_and_7_run_live(live_browser: LiveBrowser, served_site: str, site: Path,
+                                  stem: str) -> None:
+    """Every cell that runs without numpy runs in the page without an error, in order (the
+    last one runs all above it first); lesson 7 has no static cell."""
+    b = live_browser
+    lesson = next((site / "lessons").glob(f"{stem}_*.html")).name
+    b.get(served_site + "lessons/" + lesson)
+    cells = b.js("return live.cells")
+    runnable = [k for k, c in enumerate(cells) if c["run"]]
+    assert len(runnable) >= (len(cells) if stem == "07" else len(cells) - 3)
+    errors = []
+    for k in runnable:
+        r = b.call("live.runCell(arguments[0])", k)
+        if r["error"]:
+            errors.append((k, r["error"]))
+    assert errors == []
+    assert_served_only(b, served_site)

@@ -22,6 +22,7 @@ import ast
 import contextlib
 import io
 import json
+import linecache
 import math
 import random
 import sys
@@ -114,12 +115,19 @@ def graph_of(name: str, value: Any, rankdir: str = "LR") -> dict[str, Any]:
     return out
 
 
+def _remember(code: str, filename: str) -> None:
+    """Keep the code's text where ``inspect.getsource`` and tracebacks look for it (as Jupyter
+    does for its cells)."""
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+
+
 def execute(code: str, namespace: dict[str, Any], filename: str = LAB_FILE
             ) -> tuple[str, dict[str, Any] | None, ast.AST | None]:
     """Run ``code`` in ``namespace``: (printed output, error or None, the parsed code)."""
     out = _Capped()
     tree = None
     error = None
+    _remember(code, filename)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         try:
             tree = ast.parse(code, filename)
@@ -186,6 +194,7 @@ def _shown(value: Any) -> dict[str, Any] | None:
 def run_cell(code: str, cell: int) -> str:
     """Run a lesson's cell in the page's namespace; JSON ``{stdout, error, shown}``."""
     filename = f"<cell {cell}>"
+    _remember(code, filename)
     out = _Capped()
     shown = None
     error = None
