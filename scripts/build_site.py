@@ -903,6 +903,13 @@ def folder_size(path: Path) -> int:
 MARKER = ".autograd-core-site"  # in every folder this builder made, so it may replace it
 
 
+def _older_build(out: Path) -> bool:
+    """A site this builder made before it wrote its marker: its stylesheet and its index."""
+    index = out / "index.html"
+    return ((out / "_static" / "site.css").is_file() and index.is_file()
+            and html.escape(TITLE) in index.read_text(encoding="utf-8", errors="replace"))
+
+
 def check_out_folder(out: Path) -> None:
     """Refuse to replace a folder the builder did not make (``--out .`` would otherwise delete
     the checkout): ``out`` must be missing, empty, or hold the builder's marker file."""
@@ -911,7 +918,7 @@ def check_out_folder(out: Path) -> None:
     if not out.is_dir():
         raise SystemExit(f"--out {out}: that is a file, not a folder; name a new folder "
                          "(e.g. --out site)")
-    if (out / MARKER).is_file() or not any(out.iterdir()):
+    if (out / MARKER).is_file() or not any(out.iterdir()) or _older_build(out):
         return
     raise SystemExit(f"--out {out}: that folder exists and was not made by this builder (it "
                      f"has no {MARKER} file), so it is left alone instead of being replaced. "

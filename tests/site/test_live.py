@@ -144,6 +144,14 @@ def test_out_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (made / "old.html").write_text("old")
     (made / build_site.MARKER).write_text("")
     build_site.check_out_folder(made)  # a folder the builder made is replaced
+    older = tmp_path / "older"  # a site built before the marker existed
+    (older / "_static").mkdir(parents=True)
+    (older / "_static" / "site.css").write_text("")
+    (older / "index.html").write_text(f"<title>{build_site.TITLE}</title>")
+    build_site.check_out_folder(older)
+    (older / "index.html").write_text("<title>my own page</title>")
+    with pytest.raises(SystemExit):
+        build_site.check_out_folder(older)
 
 
 # ---------------------------------------------------------------------------------------------
