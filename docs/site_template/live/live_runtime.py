@@ -203,8 +203,10 @@ def run_cell(code: str, cell: int) -> str:
             tree = ast.parse(code, filename)
             last = None
             quiet = code.rstrip().endswith(";")  # as in Jupyter: a final ; shows nothing
-            if tree.body and isinstance(tree.body[-1], ast.Expr) and not quiet:
-                last = ast.Expression(tree.body.pop().value)
+            final = tree.body[-1] if tree.body else None
+            if isinstance(final, ast.Expr) and not quiet:
+                tree.body.pop()
+                last = ast.Expression(final.value)
             exec(compile(tree, filename, "exec"), _CELLS)  # noqa: S102
             if last is not None:
                 shown = _shown(eval(compile(last, filename, "eval"), _CELLS))  # noqa: S307
@@ -307,7 +309,7 @@ class Playground:
         activation, lr, l1, l2, points, seed."""
         import nn
 
-        s = {"dataset": "circles", "noise": 0.0, "ratio": 0.5, "batch": 10,
+        s: dict[str, Any] = {"dataset": "circles", "noise": 0.0, "ratio": 0.5, "batch": 10,
              "features": ["x1", "x2"], "hidden": [4, 2], "activation": "tanh", "lr": 0.03,
              "l1": 0.0, "l2": 0.0, "points": 200, "seed": 1, "engine": "auto"}
         s.update(settings)
@@ -334,7 +336,7 @@ class Playground:
         self.opt = nn.SGD(self.params, lr=float(s["lr"]))
         self.rng = random.Random(int(s["seed"]))
         self.epoch = 0
-        self.program = None
+        self.program: Any = None
         if s["engine"] in ("auto", "compiled") and _compiled_backend():
             self._compile()
         self.history: list[tuple[float, float]] = [self.losses()]
@@ -452,9 +454,9 @@ class Playground:
         bs = max(1, int(s["batch"]))
         l1, l2 = float(s["l1"]), float(s["l2"])
         if self.program is not None:
-            loss = self._compiled_epoch(order, bs, float(s["lr"]), l1, l2)
+            mean = self._compiled_epoch(order, bs, float(s["lr"]), l1, l2)
             self.epoch += 1
-            return loss
+            return mean
         total = 0.0
         for start in range(0, len(order), bs):
             idx = order[start:start + bs]
