@@ -190,6 +190,12 @@ def test_lab_runs_the_chain_rule(lab: LiveBrowser, served_site: str) -> None:
     assert lab.js("return document.body.dataset.frame") == "3"
     assert "x.grad = -4, y.grad = -4, z.grad = 3" in lab.driver.find_element(By.ID, "caption").text
     lab.screenshot("live_lab")
+    # any other Value the code assigned can be drawn: q = x + y, with its own gradients
+    assert r["values"] == ["x", "y", "z", "q", "f"]
+    q = html.unescape(lab.call("live.draw('q')"))
+    assert "data 3" in q and "grad -4" in q and "data -12" not in q
+    assert lab.js("return document.getElementById('graph-title').textContent") == "Graph of q"
+    assert lab.js("return document.body.dataset.frame") == "0"  # q's own step-through
     assert_served_only(lab, served_site)
 
 

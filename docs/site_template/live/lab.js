@@ -120,26 +120,11 @@
       $("error").textContent = r.error.text;
       if (r.error.line) lab.mark(r.error.line);
     }
-    let svg = null;
     const g = r.graph;
-    play(false);
-    if (g && g.dot) {
-      $("graph-title").textContent = `Graph of ${g.name}`;
-      svg = await renderDot(g.dot);
-      $("graph").innerHTML = svg;
-      if (g.note) $("graph").append(liveEl("p", { class: "muted", text: g.note }));
-      steps.frames = g.frames;
-      steps.svgs = [];
-      $("steps").hidden = !g.frames.length;
-      $("steps-name").textContent = g.name;
-      if (g.frames.length) showFrame(0);
-    } else {
-      $("graph-title").textContent = "Graph";
-      $("graph").replaceChildren(liveEl("p", { class: "muted", text: g && g.note ? g.note :
-        "No Value assigned: assign one (f = ...) to see its graph." }));
-      $("steps").hidden = true;
-      steps.frames = [];
-    }
+    const names = r.values || [];
+    $("pick").replaceChildren(...names.map((n) => new Option(n, n, false, g && n === g.name)));
+    $("pick-box").hidden = names.length < 2;
+    const svg = await showGraph(g);
     $("timing").textContent = `ran in ${seconds.toFixed(2)} s`;
     document.body.dataset.runs = String(+(document.body.dataset.runs || 0) + 1);
     // navigation to the first result drawn, in ms (read by benchmarks/bench_live.py)
@@ -150,9 +135,40 @@
     }
     buttons();
     return { stdout: r.stdout, error: r.error ? r.error.text : null,
-             line: r.error ? r.error.line : null, svg,
+             line: r.error ? r.error.line : null, svg, values: names,
              name: g ? g.name : null, frames: g ? g.frames.length : 0, seconds };
   }
+
+  // the graph of one Value (and its step-through); returns its SVG or null
+  async function showGraph(g) {
+    play(false);
+    if (g && g.dot) {
+      $("graph-title").textContent = `Graph of ${g.name}`;
+      const svg = await renderDot(g.dot);
+      $("graph").innerHTML = svg;
+      if (g.note) $("graph").append(liveEl("p", { class: "muted", text: g.note }));
+      steps.frames = g.frames;
+      steps.svgs = [];
+      $("steps").hidden = !g.frames.length;
+      $("steps-name").textContent = g.name;
+      if (g.frames.length) showFrame(0);
+      return svg;
+    }
+    $("graph-title").textContent = "Graph";
+    $("graph").replaceChildren(liveEl("p", { class: "muted", text: g && g.note ? g.note :
+      "No Value assigned: assign one (f = ...) to see its graph." }));
+    $("steps").hidden = true;
+    steps.frames = [];
+    return null;
+  }
+
+  async function draw(name) {
+    const g = await py.call("lab_graph", name, window.innerWidth < 700 ? "TB" : "LR");
+    if (g.stopped) return null;
+    $("pick").value = name;
+    return showGraph(g);
+  }
+  $("pick").onchange = () => draw($("pick").value);
 
   async function check(code) {
     $("byo-out").textContent = "";
@@ -185,6 +201,7 @@
     run(code) { if (code !== undefined) lab.set(code); return run(lab.get()); },
     check(code) { if (code !== undefined) byo.set(code); return check(byo.get()); },
     stop() { return py.stop().then(() => true); },
+    draw,  // draw(name): the graph of another Value of the last run; its SVG
     python: py,
   };
   // the prefilled example runs once Python is up, so the page opens on a drawn graph

@@ -80,15 +80,26 @@ def _assigned_names(tree: ast.AST) -> list[tuple[int, str]]:
     return sorted(out, key=lambda p: p[0])
 
 
-def last_value(tree: ast.AST, namespace: dict[str, Any]) -> tuple[str, Any] | None:
-    """The last name the code assigned that holds a Value now (None: no Value assigned)."""
+def value_names(tree: ast.AST, namespace: dict[str, Any]) -> list[str]:
+    """The names the code assigned that hold a Value now, the last assigned last."""
     from autograd_core import Value
 
-    for _, name in reversed(_assigned_names(tree)):
-        v = namespace.get(name)
-        if isinstance(v, Value):
-            return name, v
-    return None
+    names: list[str] = []
+    for _, name in _assigned_names(tree):
+        if isinstance(namespace.get(name), Value):
+            if name in names:
+                names.remove(name)
+            names.append(name)
+    return names
+
+
+def last_value(tree: ast.AST, namespace: dict[str, Any]) -> tuple[str, Any] | None:
+    """The last name the code assigned that holds a Value now (None: no Value assigned)."""
+    names = value_names(tree, namespace)
+    return (names[-1], namespace[names[-1]]) if names else None
+
+
+_LAST_RUN: dict[str, Any] = {}  # the lab's last namespace: its other Values can be drawn
 
 
 def graph_of(name: str, value: Any, rankdir: str = "LR") -> dict[str, Any]:
@@ -143,15 +154,30 @@ def run_lab(code: str, rankdir: str = "LR") -> str:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     stdout, error, tree = execute(code, namespace)
     graph = None
+    names: list[str] = []
+    _LAST_RUN.clear()
+    _LAST_RUN.update(namespace)
     if tree is not None:
+        names = value_names(tree, namespace)
         found = last_value(tree, namespace)
         if found is not None:
             try:
                 graph = graph_of(*found, rankdir="TB" if rankdir == "TB" else "LR")
             except Exception as e:  # noqa: BLE001 - the output is still worth showing
                 graph = {"name": found[0], "dot": None, "frames": [], "note": str(e)}
-    return json.dumps({"stdout": stdout, "error": error, "graph": graph,
+    return json.dumps({"stdout": stdout, "error": error, "graph": graph, "values": names,
                        "seconds": time.perf_counter() - t0})
+
+
+def lab_graph(name: str, rankdir: str = "LR") -> str:
+    """The graph and step-through of another Value of the lab's last run, by name."""
+    from autograd_core import Value
+
+    v = _LAST_RUN.get(name)
+    if not isinstance(v, Value):
+        return json.dumps({"name": name, "dot": None, "frames": [],
+                           "note": f"{name} is not a Value of the last run"})
+    return json.dumps(graph_of(name, v, rankdir="TB" if rankdir == "TB" else "LR"))
 
 
 def check_exercise(code: str, exercise: str, name: str) -> str:
