@@ -290,6 +290,14 @@ def test_lesson_page_runs_a_cell(live_browser: LiveBrowser, served_site: str, si
     assert b.js("return document.querySelectorAll('.live-cell button').length") == len(
         cells) - len(static)
     b.screenshot("live_lesson")
+    # "open in the lab": the cell with the runnable cells above it, run by the lab
+    href = b.js("return document.querySelectorAll('.live-cell')[arguments[0]]"
+                ".querySelector('a').href", k)
+    assert "/live/lab.html#code=" in href
+    b.get(href)
+    b.wait("document.body.dataset.runs === '1'", timeout=60)
+    assert b.js("return document.getElementById('graph-title').textContent") == "Graph of fv"
+    assert "grad -4" in html.unescape(b.js("return document.getElementById('graph').innerHTML"))
     assert_served_only(b, served_site)
 
 

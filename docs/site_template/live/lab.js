@@ -30,6 +30,10 @@
     };
   }
 
+  // lab.html#code=... (a lesson's "open in the lab" link) opens with that code
+  if (location.hash.startsWith("#code=")) {
+    try { $("code").value = decodeURIComponent(location.hash.slice(6)); } catch (e) { /* keep */ }
+  }
   const lab = editor($("code"), () => runClicked());
   const byo = editor($("byo-code"), () => checkClicked());
 

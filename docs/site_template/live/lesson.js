@@ -78,7 +78,14 @@
                                   text: "\u25B6 run this"});
       b.onclick = () => runCell(k);
       buttons.push(b);
-      bar.append(b, " ", liveEl("span", {class: "why", text: "runs in your browser"}), out);
+      // the cell and the runnable cells above it, as one program for the lab
+      const program = cells.slice(0, k + 1).map((c, j) => (c.run ? `# --- cell ${j + 1}\n${c.code}` : ""))
+        .filter(Boolean).join("\n\n");
+      const link = liveEl("a", {href: root + "live/lab.html#code=" + encodeURIComponent(program),
+                                title: "this cell with the ones above it, in the lab's editor",
+                                text: "open in the lab"});
+      bar.append(b, " ", liveEl("span", {class: "why", text: "runs in your browser \u00b7 "}),
+                 link, out);
     } else {
       buttons.push(null);
       bar.append(liveEl("span", {class: "why", text: "static: " + cell.why}));
