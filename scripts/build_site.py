@@ -773,7 +773,7 @@ def build_live(out: Path) -> dict[str, Any]:
                        "pyodide.mjs", "pyodide-lock.json")]
     files.append(("_static/vendor/viz/viz-global.js",
                   (vendor_dir / "viz" / "viz-global.js").stat().st_size))
-    files.append(("_static/vendor/codemirror/ (3 files)", sum(
+    files.append(("_static/vendor/codemirror/ (4 files)", sum(
         (vendor_dir / "codemirror" / f).stat().st_size
         for f in ("codemirror.js", "python.js", "matchbrackets.js", "codemirror.css"))))
     files += [(f"live/py/{a['name']}", (py / a["name"]).stat().st_size) for a in archives]
@@ -833,7 +833,8 @@ engine</span></li>
 CodeMirror {html.escape(v["codemirror"])}, and autograd-core as a pure wheel built with this
 site. Python runs in a Web Worker; nothing is fetched from outside this folder. The live pages
 need the folder served (browsers refuse workers from files):
-<code>python -m http.server -d site</code>, then http://127.0.0.1:8000/. What a first visit
+<code>make serve</code> (or <code>python -m http.server -d site</code>), then
+http://127.0.0.1:8000/. What a first visit
 downloads ({total / 1e6:.1f} MB; the browser caches it):</p>
 <table class="muted" id="live-files">
 {rows}
