@@ -8,7 +8,7 @@
   point, ``backward()``), so the derivatives drawn are the op table's, not a second copy.
 
 The colour convention of every picture in the project (plots, network diagrams, lessons) is
-TensorFlow Playground's, defined here once: :data:`POSITIVE` blue for class 1 / +1, positive
+TensorFlow Playground's (:mod:`viz.colors`): :data:`POSITIVE` blue for class 1 / +1, positive
 values and positive weights; :data:`NEGATIVE` orange for class 0 / -1, negative values and
 negative weights. Decision regions shade from orange (output 0 or negative) to blue (output 1
 or positive) on a *fixed* scale (0..1 for probabilities, symmetric around the threshold for
@@ -22,17 +22,15 @@ Save with ``fig.savefig("plot.png")``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from autograd_core import Value, no_grad
 from autograd_core.rules import activations
+from viz.colors import NEGATIVE, POSITIVE
 
-#: TensorFlow Playground's blue: class 1 (or +1), positive values, positive weights.
-POSITIVE = "#0877bd"
-#: TensorFlow Playground's orange: class 0 (or -1), negative values, negative weights.
-NEGATIVE = "#f59322"
+if TYPE_CHECKING:  # numpy is imported by the functions that use it, so the colours and
+    import numpy as np  # names here import where numpy is missing (the browser)
+
 PLAYGROUND_BLUE = POSITIVE
 PLAYGROUND_ORANGE = NEGATIVE
 #: Colours of classes 0, 1, 2, ...: binary labels are orange (0 / -1) and blue (1 / +1).
@@ -162,6 +160,8 @@ def decision_grid(model: Callable[[list[float]], Any], xlim: tuple[float, float]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The model evaluated on a resolution x resolution grid (under ``no_grad``: no graph is
     built). Returns ``xx, yy, out`` with ``out`` of shape (resolution, resolution, n_outputs)."""
+    import numpy as np
+
     xs = np.linspace(xlim[0], xlim[1], resolution)
     ys = np.linspace(ylim[0], ylim[1], resolution)
     xx, yy = np.meshgrid(xs, ys)
@@ -202,6 +202,8 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
         where the output changes by more than 1% of the scale); points take
         their class's colour (the lower label orange, the higher blue).
     """
+    import numpy as np
+
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -279,6 +281,8 @@ def playground_cmap() -> Any:
 
 def _ramp(a: str, b: str, n: int = 256) -> list[tuple[float, float, float]]:
     """A colour ramp a -> white -> b."""
+    import numpy as np
+
     ca = np.array([int(a[k:k + 2], 16) / 255 for k in (1, 3, 5)])
     cb = np.array([int(b[k:k + 2], 16) / 255 for k in (1, 3, 5)])
     white = np.ones(3)
@@ -302,6 +306,8 @@ def _class_colors(k: int) -> list[str]:
 def activation_curve(name: str, xs: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f(x) and f'(x) of an activation at each x, computed by the engine: one Value per point,
     ``backward()``, read ``x.grad`` (so f' is the op table's local gradient)."""
+    import numpy as np
+
     if name not in ACTIVATIONS:
         raise KeyError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
     fn = ACTIVATIONS[name][1]
@@ -328,6 +334,8 @@ def plot_activations(names: Sequence[str] | None = None, xlim: tuple[float, floa
     Returns:
         the Figure.
     """
+    import numpy as np
+
     names = list(names) if names is not None else list(ACTIVATIONS)
     for n in names:
         if n not in ACTIVATIONS:
