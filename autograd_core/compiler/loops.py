@@ -95,6 +95,8 @@ def _period(sigs: list[tuple[str, str, int]]) -> tuple[int, int]:
             k += 1
         if (k // p) * p > best[0] * best[1]:
             best = (p, k // p)
+        if k == len(sigs):  # the whole chain repeats: a longer period covers no more
+            break
     return best
 
 
