@@ -36,6 +36,7 @@ from autograd_core import numpy_math
 from autograd_core.compiler.emit import Emitter, method, sub
 from autograd_core.compiler.ir import (
     Assign,
+    AugAssign,
     BinOp,
     Do,
     Expr,
@@ -65,52 +66,82 @@ Back = Callable[[], None]
 class Run:
     """``groups`` (one step each, in order) repeating a pattern of ``period`` steps ``reps``
     times; ``pos[q]``: which input of step q is the previous value; ``consts[q]``: step q's
-    constant input in each repetition (empty for a one-input rule)."""
+    other input in each repetition (empty for a one-input rule): a number, or for a *shared*
+    other input (``shared[q]``, a parameter) its row of s; ``needs[q]``: that shared input
+    needs a gradient."""
     groups: list[Group]
     period: int
     reps: int
     pos: list[int]
     consts: list[list[float]]
+    shared: list[bool]
+    needs: list[bool]
 
 
-def _signature(grp: Group) -> tuple[str, str, int] | None:
-    """(rule, k, the input that is the previous value) for a group that can be a step."""
+Sig = tuple[str, str, int, bool]
+
+
+def _signature(grp: Group) -> Sig | None:
+    """(rule, k, the input that is the previous value, whether the other input is shared) for
+    a group that can be a step."""
     if not grp.batched or len(grp.members) != 1 or grp.rule.arity not in (1, 2):
         return None
     pos = -1
+    shared = False
     for j, x in enumerate(grp.members[0].inputs):
         if isinstance(x, Node):
-            if pos >= 0 or not x.batched:
+            if not x.batched:
+                shared = True
+            elif pos >= 0:
                 return None
-            pos = j
-    return None if pos < 0 else (grp.rule.name, repr(grp.k), pos)
+            else:
+                pos = j
+    return None if pos < 0 else (grp.rule.name, repr(grp.k), pos, shared)
 
 
-def _period(sigs: list[tuple[str, str, int]]) -> tuple[int, int]:
-    """The period covering most of ``sigs`` from its start, and its number of repetitions."""
+def _period(sigs: list[Sig], o: int) -> tuple[int, int]:
+    """The period covering most of ``sigs`` from ``o`` on, and its number of repetitions."""
     best = (1, 0)
-    for p in range(1, min(MAX_PERIOD, len(sigs) // 2) + 1):
-        k = p
-        while k < len(sigs) and sigs[k] == sigs[k - p]:
+    n = len(sigs)
+    for p in range(1, min(MAX_PERIOD, (n - o) // 2) + 1):
+        k = o + p
+        while k < n and sigs[k] == sigs[k - p]:
             k += 1
-        if (k // p) * p > best[0] * best[1]:
-            best = (p, k // p)
-        if k == len(sigs):  # the whole chain repeats: a longer period covers no more
+        reps = (k - o) // p
+        if reps * p > best[0] * best[1]:
+            best = (p, reps)
+        if k == n:  # the rest of the chain repeats: a longer period covers no more
             break
     return best
 
 
-def _symbolic(sigs: list[tuple[str, str, int]], grps: list[Group]) -> bool:
+def _segments(sigs: list[Sig]) -> list[tuple[int, int, int]]:
+    """The periodic stretches of a chain worth a loop: (first step, period, repetitions). A
+    stretch may start a few steps in (a chain's first step often differs: ``x * w``)."""
+    out = []
+    i = 0
+    while len(sigs) - i >= MIN_STEPS:
+        o, p, reps = max(((o, *_period(sigs, o)) for o in range(i, i + MAX_PERIOD)),
+                         key=lambda c: c[1] * c[2])
+        if p * reps < MIN_STEPS:
+            i += MAX_PERIOD
+            continue
+        out.append((o, p, reps))
+        i = o + p * reps
+    return out
+
+
+def _symbolic(sigs: list[Sig], grps: list[Group]) -> bool:
     """Every step's rule (forward and local) is an expression with its constant a name."""
-    for (_, _, pos), grp in zip(sigs, grps):
+    for (_, _, pos, _), grp in zip(sigs, grps):
         args: list[Any] = [Name("c"), Name("c")]
         args[pos] = Name("v")
         args = args[:grp.rule.arity]
         try:
             as_expr(grp.rule.forward(SM, *args, grp.k))
-            loc = grp.rule.local(SM, *args, Name("o"), grp.k)[pos]
-            if is_mask(loc) is None:
-                as_expr(loc)
+            for loc in grp.rule.local(SM, *args, Name("o"), grp.k)[:grp.rule.arity]:
+                if is_mask(loc) is None:
+                    as_expr(loc)
         except Exception:  # a rule that computes in Python is lowered step by step
             return False
     return True
@@ -143,20 +174,27 @@ def find_runs(groups: list[Group]) -> dict[int, Run]:
             chain.append(nxt)
             sigs.append(sig)
         seen.update(id(g) for g in chain)
-        p, reps = _period(sigs)
-        if p * reps < MIN_STEPS or not _symbolic(sigs[:p], chain[:p]):
-            continue
-        chain = chain[:p * reps]
-        pos = [s[2] for s in sigs[:p]]
-        consts = [[float(chain[r * p + q].members[0].inputs[1 - pos[q]]) for r in range(reps)]
-                  if chain[q].rule.arity == 2 else [] for q in range(p)]
-        runs[id(chain[-1])] = Run(chain, p, reps, pos, consts)
+        for o, p, reps in _segments(sigs):
+            if _symbolic(sigs[o:o + p], chain[o:o + p]):
+                steps = chain[o:o + p * reps]
+                runs[id(steps[-1])] = _run(steps, sigs[o:o + p], p, reps)
     return runs
+
+
+def _run(chain: list[Group], sigs: list[Sig], p: int, reps: int) -> Run:
+    pos = [sig[2] for sig in sigs]
+    shared = [sig[3] for sig in sigs]
+    others = [[chain[r * p + q].members[0].inputs[1 - pos[q]] for r in range(reps)]
+              if chain[q].rule.arity == 2 else [] for q in range(p)]
+    consts = [[float(x.row) if shared[q] else float(x) for x in xs]
+              for q, xs in enumerate(others)]
+    needs = [shared[q] and any(x.needs for x in xs) for q, xs in enumerate(others)]
+    return Run(chain[:p * reps], p, reps, pos, consts, shared, needs)
 
 
 def _table(em: Emitter, run: Run, backward: bool) -> tuple[Tup, Expr, list[Expr]]:
     """The loop's targets and iterable, and each step's constant (a number when it is the
-    same in every repetition, else a loop variable)."""
+    same in every repetition, else a loop variable; for a shared input, its row of s)."""
     p, reps = run.period, run.reps
     consts: list[Expr] = []
     columns: list[list[Any]] = []
@@ -165,10 +203,13 @@ def _table(em: Emitter, run: Run, backward: bool) -> tuple[Tup, Expr, list[Expr]
         names.append(Name(em.fresh("t")))
         columns.append([r * p for r in range(reps)])
     for vals in run.consts:
+        shared = run.shared[len(consts)]
+        if shared:
+            vals = [int(v) for v in vals]
         if not vals or all(v == vals[0] and str(v) == str(vals[0]) for v in vals):
             consts.append(Num(vals[0]) if vals else Num(0.0))
             continue
-        c = Name(em.fresh("c"))
+        c = Name(em.fresh("r" if shared else "c"))
         names.append(c)
         columns.append(vals)
         consts.append(c)
@@ -184,7 +225,9 @@ def _table(em: Emitter, run: Run, backward: bool) -> tuple[Tup, Expr, list[Expr]
 
 
 def _args(run: Run, q: int, value: Expr, consts: list[Expr]) -> list[Expr]:
-    args = [consts[q], consts[q]]
+    """Step q's operands: the running value, and its constant or its row of s."""
+    other = sub("s", consts[q]) if run.shared[q] else consts[q]
+    args = [other, other]
     args[run.pos[q]] = value
     return args[:run.groups[q].rule.arity]
 
@@ -232,8 +275,11 @@ def lower_run(em: Emitter, run: Run) -> Back | None:
             grp = run.groups[q]
             xq = sub(H, BinOp("+", t, Num(q)) if q else t)
             out = sub(H, BinOp("+", t, Num(q + 1)))
-            loc = grp.rule.local(SM, *_args(run, q, xq, consts), out, grp.k)[run.pos[q]]
-            C, _ = _contribution(loc, dv)
+            locs = grp.rule.local(SM, *_args(run, q, xq, consts), out, grp.k)
+            if run.needs[q]:  # a parameter's share, summed over the examples, first
+                Cs, _ = _contribution(locs[1 - run.pos[q]], dv)
+                stmts.append(AugAssign(sub("gs", consts[q]), method(Cs, "sum")))
+            C, _ = _contribution(locs[run.pos[q]], dv)
             if C is not dv:
                 stmts.append(Assign(dv, C))
         em.bwd.append(For(targets, it, stmts or [Assign(dv, dv)], (dv.id,)))

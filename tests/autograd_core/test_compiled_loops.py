@@ -161,3 +161,41 @@ def test_several_outputs_read_from_inside_a_chain() -> None:
         if i in (59, 119):
             want.append(y)
     assert_close(prog.forward(X), np.stack(want, axis=1), 1e-12)
+
+
+def test_a_chain_reading_the_same_parameters_at_every_step(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    w, b = Value(0.9), Value(0.1)
+
+    def fn(x: list[Value]) -> Value:
+        h = x[0]
+        for _ in range(80):
+            h = (h * w + b).tanh()
+        return h
+    rolled, plain = _both(fn, [1], [w, b], monkeypatch)
+    src = rolled.source()
+    assert _loops(src) == 2 and "gs[0] +=" in src and "gs[1] +=" in src
+    loss, grad = rolled.value_and_grad(X)
+    ref_loss, ref_grad = eager(fn, [w, b], [X])
+    assert_close(loss, ref_loss, 1e-12)
+    assert_close(grad, ref_grad, 1e-12)
+    assert (loss, grad.tolist()) == (lambda r: (r[0], r[1].tolist()))(plain.value_and_grad(X))
+
+
+def test_a_chain_with_a_parameter_of_its_own_at_every_step(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = [Value(0.5 + 0.01 * i) for i in range(60)]
+
+    def fn(x: list[Value]) -> Value:
+        h = x[0]
+        for i, w in enumerate(ws):
+            h = (w * h).sigmoid() if i % 2 else (h - w).tanh()
+        return h
+    rolled, plain = _both(fn, [1], ws, monkeypatch)
+    assert _loops(rolled.source()) == 2
+    loss, grad = rolled.value_and_grad(X)
+    ref_loss, ref_grad = eager(fn, ws, [X])
+    assert_close(loss, ref_loss, 1e-12)
+    assert_close(grad, ref_grad, 1e-12)
+    assert (loss, grad.tolist()) == (lambda r: (r[0], r[1].tolist()))(plain.value_and_grad(X))
+    assert np.array_equal(rolled.forward(X), plain.forward(X))
