@@ -96,7 +96,8 @@ def _signature(grp: Group) -> Sig | None:
                 return None
             else:
                 pos = j
-    return None if pos < 0 else (grp.rule.name, repr(grp.k), pos, shared)
+    k = grp.k
+    return None if pos < 0 else (grp.rule.name, "" if k is None else repr(k), pos, shared)
 
 
 def _period(sigs: list[Sig], o: int) -> tuple[int, int]:
@@ -121,8 +122,13 @@ def _segments(sigs: list[Sig]) -> list[tuple[int, int, int]]:
     out = []
     i = 0
     while len(sigs) - i >= MIN_STEPS:
-        o, p, reps = max(((o, *_period(sigs, o)) for o in range(i, i + MAX_PERIOD)),
-                         key=lambda c: c[1] * c[2])
+        o, p, reps = i, 1, 0
+        for start in range(i, min(i + MAX_PERIOD, len(sigs))):
+            sp, sreps = _period(sigs, start)
+            if sp * sreps > p * reps:
+                o, p, reps = start, sp, sreps
+            if len(sigs) - start - p * reps < p:  # covers the rest: a later start cannot win
+                break
         if p * reps < MIN_STEPS:
             i += MAX_PERIOD
             continue
@@ -149,35 +155,32 @@ def _symbolic(sigs: list[Sig], grps: list[Group]) -> bool:
 
 def find_runs(groups: list[Group]) -> dict[int, Run]:
     """The runs of ``groups`` (execution order), keyed by the id of each run's last group."""
-    consumer: dict[int, Group] = {}
+    steps: dict[int, tuple[Group, Sig]] = {}  # a value's id -> the step that reads it
+    starts: list[tuple[Group, Sig]] = []
     for grp in groups:
-        if len(grp.members) == 1:
-            for x in grp.members[0].inputs:
-                if isinstance(x, Node):
-                    consumer[id(x)] = grp
+        sig = _signature(grp)
+        if sig is not None:
+            steps[id(grp.members[0].inputs[sig[2]])] = (grp, sig)
+            starts.append((grp, sig))
     runs: dict[int, Run] = {}
     seen: set[int] = set()
-    for start in groups:
-        first = None if id(start) in seen else _signature(start)
-        if first is None:
+    for start, first in starts:
+        if id(start) in seen:
             continue
         chain = [start]
         sigs = [first]
         while True:
             m = chain[-1].members[0]
-            nxt = consumer.get(id(m))
-            if m.users != 1 or nxt is None or id(nxt) in seen:
+            step = steps.get(id(m)) if m.users == 1 else None
+            if step is None or id(step[0]) in seen:
                 break
-            sig = _signature(nxt)
-            if sig is None or nxt.members[0].inputs[sig[2]] is not m:
-                break
-            chain.append(nxt)
-            sigs.append(sig)
+            chain.append(step[0])
+            sigs.append(step[1])
         seen.update(id(g) for g in chain)
         for o, p, reps in _segments(sigs):
             if _symbolic(sigs[o:o + p], chain[o:o + p]):
-                steps = chain[o:o + p * reps]
-                runs[id(steps[-1])] = _run(steps, sigs[o:o + p], p, reps)
+                stretch = chain[o:o + p * reps]
+                runs[id(stretch[-1])] = _run(stretch, sigs[o:o + p], p, reps)
     return runs
 
 

@@ -312,13 +312,13 @@ def schedule(order_v: list[Value], placeholders: Sequence[Sequence[Value]],
         for x in n.inputs:
             if isinstance(x, Node):
                 kinds.append("V" if x.batched else "S")
-                if x.batched == n.batched:
-                    lv = max(lv, x.level)
+                if x.batched == n.batched and x.level > lv:
+                    lv = x.level
             else:
                 sch.const(x)
                 kinds.append("S")
         n.level = lv + 1
-        key = (n.batched, n.level, n.op, repr(n.k), tuple(kinds))
+        key = (n.batched, n.level, n.op, "" if n.k is None else repr(n.k), tuple(kinds))
         grp = groups.get(key)
         if grp is None:
             grp = groups[key] = Group(RULES[n.op], n.k, n.batched, n.level, len(n.inputs))
