@@ -4,21 +4,23 @@ A deep narrow graph, ``y = (y * 0.9999).tanh()`` 5,000 times, schedules into one
 node, each a single row: lowered one statement per group, the program has a line per node and
 Python's own ``compile()`` of those lines costs more than the whole compilation of a wide MLP of
 the same size. This pass finds *runs*: chains of one-member batched groups, each reading the
-previous step's value (used nowhere else) and otherwise only constants, whose sequence of rules
-repeats with a short period (``mul, tanh``). Such a run is written as one ``for`` statement
-over a table of the constants that differ from step to step (none here), forward and backward::
+previous step's value (used nowhere else) and otherwise only a constant or a shared number (a
+parameter, whose gradient the backward loop adds into ``gs``), whose sequence of rules repeats
+with a short period (``mul, tanh``). Such a run is written as one ``for`` statement over a
+table of the constants (or rows of s) that differ from step to step (none here), forward and
+backward::
 
-    tanh3 = x * s[0]
-    H_tanh3 = [tanh3]
+    losses = x * s[0]                       # mul + the chain's input
+    H_losses = [losses]                     # every step's value, for the backward pass
     for _ in range(5000):                   # a loop of 5000 x (mul, tanh)
-        tanh3 = tanh3 * 0.9999
-        H_tanh3.append(tanh3)
-        tanh3 = m.tanh(tanh3)
-        H_tanh3.append(tanh3)
+        losses = losses * 0.9999
+        H_losses.append(losses)
+        losses = m.tanh(losses)
+        H_losses.append(losses)
     ...
-    for t in _back1:                        # table: the steps' positions in H, in reverse
-        dtanh3 = dtanh3 * (1.0 - H_tanh3[t + 2] * H_tanh3[t + 2])
-        dtanh3 = dtanh3 * 0.9999
+    for t in range(9998, -1, -2):
+        dlosses = dlosses * (1.0 - H_losses[t + 2] * H_losses[t + 2])
+        dlosses = dlosses * 0.9999
 
 The body is the op table's formulas evaluated on expressions, as for every other group, so the
 loop runs the same floating-point operations in the same order as the unrolled code: the
@@ -218,6 +220,8 @@ def _table(em: Emitter, run: Run, backward: bool) -> tuple[Tup, Expr, list[Expr]
         consts.append(c)
     if not columns:
         return Tup((Name("_"),)), call("range", reps), consts
+    if backward and len(columns) == 1:  # only the positions: count them down
+        return Tup(tuple(names)), call("range", (reps - 1) * p, -1, -p), consts
     rows: list[Any] = list(zip(*columns)) if len(columns) > 1 else columns[0]
     if backward:
         rows.reverse()

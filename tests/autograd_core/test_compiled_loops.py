@@ -47,6 +47,9 @@ def test_a_chain_at_any_depth_equals_eager_and_the_unrolled_program(
     w = Value(0.7)
     rolled, plain = _both(_chain(depth, w), [1], [w], monkeypatch)
     assert _loops(rolled.source()) == (2 if 2 * depth >= loops.MIN_STEPS else 0)
+    if 2 * depth >= loops.MIN_STEPS:  # no constant changes: the loops count, forward and back
+        assert f"in range({depth}):" in rolled.source()
+        assert f"in range({2 * depth - 2}, -1, -2):" in rolled.source()
     assert _loops(plain.source()) == 0
     loss, grad = rolled.value_and_grad(X)
     ref_loss, ref_grad = eager(_chain(depth, w), [w], [X])
