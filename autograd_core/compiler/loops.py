@@ -219,7 +219,7 @@ def _table(em: Emitter, run: Run, backward: bool) -> tuple[Tup, Expr, list[Expr]
         columns.append(vals)
         consts.append(c)
     if not columns:
-        return Tup((Name("_"),)), call("range", reps), consts
+        return Tup((Name(em.fresh("_")),)), call("range", reps), consts
     if backward and len(columns) == 1:  # only the positions: count them down
         return Tup(tuple(names)), call("range", (reps - 1) * p, -1, -p), consts
     rows: list[Any] = list(zip(*columns)) if len(columns) > 1 else columns[0]
@@ -247,10 +247,9 @@ def lower_run(em: Emitter, run: Run) -> Back | None:
     op = em.operand([x0], True)
     em.keep.add(v.id)
     grad = em.want_grad and last.needs
-    H = Name("H_" + v.id)
     em.fwd.append(Assign(v, op.expr, Note("the chain's input")))
+    H = Name(em.fresh("H_" + v.id) if grad else "H")
     if grad:
-        em.namer.take(H.id)
         em.keep.add(H.id)
         em.fwd.append(Assign(H, Lst((v,)), Note("every step's value, for the backward pass")))
     targets, it, consts = _table(em, run, False)

@@ -202,3 +202,23 @@ def test_a_chain_with_a_parameter_of_its_own_at_every_step(
     assert_close(grad, ref_grad, 1e-12)
     assert (loss, grad.tolist()) == (lambda r: (r[0], r[1].tolist()))(plain.value_and_grad(X))
     assert np.array_equal(rolled.forward(X), plain.forward(X))
+
+
+@pytest.mark.parametrize("label", ["_", "t", "c", "range", "H_losses", "chain_steps",
+                                   "chain_back", "losses", "dlosses", "x", "s"])
+def test_labels_never_collide_with_the_loops_names(label: str) -> None:
+    w = Value(0.9, label=label)
+
+    def fn(x: list[Value]) -> Value:
+        x[0].label = label
+        h = x[0] * w
+        for i in range(40):
+            h = (h * (0.5 + 0.01 * i)).tanh()
+            h.label = label
+        return h + x[0]
+    prog = compile(fn, 1, params=[w])
+    assert _loops(prog.source()) == 2
+    loss, grad = prog.value_and_grad(X)
+    ref_loss, ref_grad = eager(fn, [w], [X])
+    assert_close(loss, ref_loss, 1e-12)
+    assert_close(grad, ref_grad, 1e-12)
