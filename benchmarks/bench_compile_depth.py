@@ -8,7 +8,10 @@ Run:  .venv/bin/python benchmarks/bench_compile_depth.py  [--quick]
    with nn (``nn.MLP``) and with micrograd's neurons; the ratio chain / MLP is the figure.
 2. a 20,000-deep chain, with a parameter at its start and without: compile, one
    value_and_grad on 100 examples, then the forward-only function (generated on first use).
-3. ``compile(..., backend="python")`` against the eager engine for one example of a 2-8-8-1
+3. run time per batch of a 5,000-deep chain (100 examples): the program as compiled (the chain
+   rolled into a loop) against the same program with rolling switched off (one statement per
+   step), ``value_and_grad`` and ``forward``, median of several calls taken in turn.
+4. ``compile(..., backend="python")`` against the eager engine for one example of a 2-8-8-1
    tanh MLP with squared error (forward and backward), per example: the program through its
    API (parameters read from the Values), its bare generated function on a list of numbers
    (what a training loop calls), and the eager ``loss.backward()``.
@@ -122,6 +125,38 @@ def bench_deep(quick: bool) -> None:
               f"{t3 - t2:.2f} s, run {(t4 - t3) * 1e3:.0f} ms (mean {out.mean():.6f})")
 
 
+def bench_rolled(quick: bool) -> None:
+    from autograd_core.compiler import loops
+
+    depth = 5000
+    X = np.random.default_rng(0).uniform(-1, 1, (100, 1))
+    print(f"\n3. run time per batch, a {depth:,}-deep chain, 100 examples (median, in turn)")
+    print(f"   {'program':<44} {'value_and_grad':>15} {'forward':>9}")
+    for label, w in [("with a parameter", Value(0.5)), ("without", None)]:
+        progs = {}
+        saved = loops.MIN_STEPS
+        for name, min_steps in [("rolled into a loop", saved), ("one statement per step", 10**9)]:
+            loops.MIN_STEPS = min_steps
+            try:
+                progs[name] = compile(chain_fn(depth, w), 1,
+                                      params=[w] if w is not None else None)
+            finally:
+                loops.MIN_STEPS = saved
+            progs[name].forward(X)
+        times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in progs}
+        for _ in range(3 if quick else 9):
+            for name, prog in progs.items():
+                t0 = time.perf_counter()
+                prog.value_and_grad(X)
+                t1 = time.perf_counter()
+                prog.forward(X)
+                times[name][0].append(t1 - t0)
+                times[name][1].append(time.perf_counter() - t1)
+        for name, (vg, fw) in times.items():
+            print(f"   {label + ', ' + name:<44} {statistics.median(vg) * 1e3:>12.1f} ms "
+                  f"{statistics.median(fw) * 1e3:>6.1f} ms")
+
+
 def bench_python_backend(quick: bool) -> None:
     rng = random.Random(0)
     model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=1) if _has_activation() else \
@@ -160,7 +195,7 @@ def bench_python_backend(quick: bool) -> None:
             fn()
             times[name].append((time.perf_counter() - t0) / len(examples))
     ref = statistics.median(times["eager: loss(x, y).backward()"])
-    print(f"\n3. one example of a 2-8-8-1 tanh MLP, squared error, forward + backward "
+    print(f"\n4. one example of a 2-8-8-1 tanh MLP, squared error, forward + backward "
           f"({len(model.parameters())} parameters, {prog.n_nodes} nodes)")
     print(f"   {'implementation':<36} {'per example':>12} {'vs eager':>9}")
     for name, ts in times.items():
@@ -180,6 +215,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_compile(args.quick)
     bench_deep(args.quick)
+    bench_rolled(args.quick)
     bench_python_backend(args.quick)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
 __all__ = ["ATOM", "AugAssign", "Assign", "Attr", "BinOp", "Call", "Comment", "Do", "Expr",
-           "Function", "Lst", "Name", "Neg", "Note", "NotSymbolic", "Num", "Return", "Slice",
+           "For", "Function", "Lst", "Name", "Neg", "Note", "NotSymbolic", "Num", "Return", "Slice",
            "Stmt", "Subscript", "Tup", "as_expr", "attr", "call", "is_num", "same"]
 
 ATOM = 100
@@ -262,7 +262,19 @@ class Return:
     value: Expr
 
 
-Stmt = Union[Assign, AugAssign, Do, Comment, Return]  # noqa: UP007
+@dataclass
+class For:
+    """``for targets in iter: body``: a run of steps of the same shape, rolled into a loop
+    over a table of the numbers that differ from step to step (see
+    :mod:`~autograd_core.compiler.loops`). ``writes``: the names the body assigns."""
+    targets: Tup
+    iter: Expr
+    body: list[Stmt]
+    writes: tuple[str, ...] = ()
+    note: Note = field(default_factory=Note)
+
+
+Stmt = Union[Assign, AugAssign, Do, Comment, Return, For]  # noqa: UP007
 
 
 @dataclass

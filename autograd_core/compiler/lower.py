@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.compiler import lower_groups
+from autograd_core.compiler import loops, lower_groups
 from autograd_core.compiler.emit import Emitter, method, sub
 from autograd_core.compiler.ir import (
     Assign,
@@ -101,7 +101,7 @@ def _matmul_split(grp: Group) -> tuple[int, int] | None:
     return None
 
 
-def _name_everything(em: Emitter) -> dict[int, tuple[int, int]]:
+def _name_everything(em: Emitter, inner: set[int]) -> dict[int, tuple[int, int]]:
     sch = em.sch
     for bi, block in enumerate(sch.inputs):
         bstem = stem([n.label for n in block]) or ("xyzuvw"[bi] if bi < 6 else f"in{bi}")
@@ -114,7 +114,7 @@ def _name_everything(em: Emitter) -> dict[int, tuple[int, int]]:
         else set()
     layers = 0
     for grp in sch.groups:
-        if not grp.batched:
+        if not grp.batched or id(grp) in inner:
             continue
         name: str | None = stem([m.label for m in grp.members])
         split = _matmul_split(grp)
@@ -181,11 +181,17 @@ def _out_expr(em: Emitter, n: Node) -> Expr:
 def _emit(em: Emitter) -> tuple[list[Expr], Expr | None]:
     """Every group's forward statement, then (for a gradient) the seed and the backward
     statements in reverse order; returns the outputs and the loss expression."""
-    matmuls = _name_everything(em)
+    runs = loops.find_runs(em.sch.groups)
+    inner = {id(g) for run in runs.values() for g in run.groups[:-1]}
+    matmuls = _name_everything(em, inner)
     backs: list[Callable[[], None]] = []
     for grp in em.sch.groups:
         back: Callable[[], None] | None
-        if id(grp) in matmuls:
+        if id(grp) in inner:
+            continue
+        if id(grp) in runs:
+            back = loops.lower_run(em, runs[id(grp)])
+        elif id(grp) in matmuls:
             back = lower_groups.matmul(em, grp, *matmuls[id(grp)])
         elif grp.rule.name == "sum" and grp.n_inputs == 1:
             back = lower_groups.identity(em, grp)

@@ -23,6 +23,7 @@ from autograd_core.compiler.ir import (
     Comment,
     Do,
     Expr,
+    For,
     Function,
     Lst,
     Name,
@@ -116,6 +117,12 @@ def statement(st: Stmt, target: str = "numpy", indent: str = "    ") -> str:
     """One statement as a line (with its comment aligned at column 44)."""
     if isinstance(st, Comment):
         return f"{indent}# {comment(st.text)}"
+    if isinstance(st, For):
+        names = ", ".join(expr(v, 0, target) for v in st.targets.items)
+        head = f"{indent}for {names} in {expr(st.iter, 0, target)}:"
+        if st.note:
+            head = head.ljust(max(len(head) + 2, 44)) + f"# {_note(st.note)}"
+        return "\n".join([head] + [statement(b, target, indent + "    ") for b in st.body])
     if isinstance(st, Return):
         if isinstance(st.value, Tup) and len(st.value.items) > 1 and not st.value.trailing:
             return f"{indent}return {', '.join(expr(v, 0, target) for v in st.value.items)}"

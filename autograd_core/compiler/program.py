@@ -123,8 +123,10 @@ class Program:
         """The numpy code this program runs, as text: ``print(prog.source())``.
 
         ``which``: "value_and_grad" (the default, for a function returning one Value: forward,
-        loss, backward) or "forward" (the outputs only). One line per step of the schedule; a
-        comment names the op-table rule behind it. ``theta`` is the parameter array (the order
+        loss, backward) or "forward" (the outputs only). One line per step of the schedule (a
+        long chain of one-row steps is one ``for`` loop, its changing numbers in a table such as
+        ``chain_steps``); a comment names the op-table rule behind it. ``theta`` is the
+        parameter array (the order
         of :attr:`parameters`), ``x_in``... the batch arrays, ``s`` the shared numbers
         (parameters, then constants, then results computed from them only), ``m`` the numpy
         backend :mod:`autograd_core.numpy_math`, ``W1_idx``-style names index arrays into

@@ -157,8 +157,12 @@ def _classify(order: list[Node]) -> None:
     for n in order:
         if n.is_leaf:
             continue
-        n.batched = any(isinstance(x, Node) and x.batched for x in n.inputs)
-        n.needs = any(isinstance(x, Node) and x.needs for x in n.inputs)
+        batched = needs = False
+        for x in n.inputs:
+            if isinstance(x, Node):
+                batched = batched or x.batched
+                needs = needs or x.needs
+        n.batched, n.needs = batched, needs
 
 
 def _count_users(order: list[Node], outputs: list[Node]) -> None:
@@ -195,6 +199,8 @@ def _merge_sums(order: list[Node], outputs: list[Node]) -> tuple[list[Node], lis
     folded = {id(n) for n in order
               if n.op in _SUMS and n.users == 1 and id(n) in last and last[id(n)].op in _SUMS
               and n.batched == last[id(n)].batched}
+    if not folded:  # nothing to merge (a chain of unary steps): the graph as it is
+        return order, outputs
     new: dict[int, Node] = {}
     kept = []
     for n in order:
@@ -254,6 +260,8 @@ def _contractions(order: list[Node], outputs: list[Node]
     _count_users(order, outputs)
     plans = {id(n): plan for n in order if n.batched and n.op in _SUMS
              for plan in [_dot_plan(n)] if plan is not None}
+    if not plans:
+        return order, outputs, 0
     absorbed = {id(t) for plan in plans.values() for t in plan[3]}
     new: dict[int, Node] = {}
     out: list[Node] = []
@@ -304,13 +312,13 @@ def schedule(order_v: list[Value], placeholders: Sequence[Sequence[Value]],
         for x in n.inputs:
             if isinstance(x, Node):
                 kinds.append("V" if x.batched else "S")
-                if x.batched == n.batched:
-                    lv = max(lv, x.level)
+                if x.batched == n.batched and x.level > lv:
+                    lv = x.level
             else:
                 sch.const(x)
                 kinds.append("S")
         n.level = lv + 1
-        key = (n.batched, n.level, n.op, repr(n.k), tuple(kinds))
+        key = (n.batched, n.level, n.op, "" if n.k is None else repr(n.k), tuple(kinds))
         grp = groups.get(key)
         if grp is None:
             grp = groups[key] = Group(RULES[n.op], n.k, n.batched, n.level, len(n.inputs))
@@ -324,7 +332,8 @@ def schedule(order_v: list[Value], placeholders: Sequence[Sequence[Value]],
         grp.seq = seq
         # members ordered by where their inputs live, so that a consumer tends to read
         # consecutive rows (a slice, not a copy)
-        grp.members.sort(key=lambda m: tuple(_where(x, sch) for x in m.inputs))
+        if len(grp.members) > 1:
+            grp.members.sort(key=lambda m: tuple(_where(x, sch) for x in m.inputs))
         for i, m in enumerate(grp.members):
             m.row = i if grp.batched else rows + i
         if not grp.batched:

@@ -29,6 +29,7 @@ from autograd_core.compiler.ir import (
     Comment,
     Do,
     Expr,
+    For,
     Function,
     Lst,
     Name,
@@ -78,6 +79,8 @@ def _exprs(st: Stmt) -> list[Expr]:
         return [st.target, st.value]
     if isinstance(st, (Do, Return)):
         return [st.value]
+    if isinstance(st, For):  # a loop reads what its body reads
+        return [st.iter] + [e for b in st.body for e in _exprs(b)]
     return []
 
 
@@ -153,6 +156,8 @@ def _inline(stmts: list[Stmt | None], n_fwd: int, keep: set[str], defs: dict[str
         if len(found) != 1 or found[0][0] >= n_fwd:
             continue
         j, need, at = found[0]
+        if isinstance(stmts[j], For):  # a loop's body reads it at every step: keep the name
+            continue
         value = st.value
         while isinstance(value, Name) and value.id in subst:
             value = subst[value.id]
@@ -180,6 +185,9 @@ def _last_changes(stmts: list[Stmt | None]) -> dict[str, int]:
                 last[name] = j
         elif isinstance(st, Do) and st.writes is not None:
             last[st.writes] = j
+        elif isinstance(st, For):
+            for name in st.writes:
+                last[name] = j
     return last
 
 
@@ -216,6 +224,9 @@ def _rebuilt(st: Stmt, subst: dict[str, Expr], ren: dict[str, str]) -> Stmt:
         return Do(_resolve(st.value, subst, ren), st.writes, st.note)
     if isinstance(st, Return):
         return Return(_resolve(st.value, subst, ren))
+    if isinstance(st, For):
+        return replace(st, iter=_resolve(st.iter, subst, ren),
+                       body=[_rebuilt(b, subst, ren) for b in st.body])
     return st
 
 
