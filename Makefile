@@ -1,5 +1,5 @@
 # Shortcuts; each target sets up what it needs first. `make help` lists them.
-.PHONY: demo test lab site bench clean help
+.PHONY: demo test lab site serve bench clean help
 
 demo:        ## the main job: chain rule, XOR, pictures in ./output
 	bash scripts/main.sh
@@ -13,8 +13,13 @@ lab:         ## JupyterLab on the notebooks folder (no browser opened: open the 
 	.venv/bin/jupyter lab notebooks --no-browser --ip=127.0.0.1 \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-site:        ## the course site in ./site (lessons, step-throughs, playground, API); open site/index.html
+site:        ## the course site in ./site (lessons, live lab and playground, step-throughs, API)
 	EXTRAS=site bash scripts/setup.sh && .venv/bin/python scripts/build_site.py
+
+serve:       ## serve ./site on http://127.0.0.1:8000/ (the live pages need it served)
+	@[ -f site/index.html ] || $(MAKE) site
+	@echo "Open http://127.0.0.1:8000/ (Ctrl-C stops the server)"
+	.venv/bin/python -m http.server 8000 -b 127.0.0.1 -d site
 
 bench:       ## every benchmark table (a few minutes)
 	EXTRAS=test,bench WITH_TORCH=1 bash scripts/setup.sh \

@@ -70,7 +70,7 @@ bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         slot_offset(t, "_a", &off_a) < 0 || slot_offset(t, "_b", &off_b) < 0 ||
         slot_offset(t, "_da", &off_da) < 0 || slot_offset(t, "_db", &off_db) < 0 ||
         slot_offset(t, "data", &off_data) < 0 || slot_offset(t, "label", &off_label) < 0 ||
-        slot_offset(t, "_op", &off_op) < 0 || slot_offset(t, "_arg", &off_arg) < 0)
+        slot_offset(t, "_opname", &off_op) < 0 || slot_offset(t, "_arg", &off_arg) < 0)
         return NULL;
     if (zero_float == NULL && (zero_float = PyFloat_FromDouble(0.0)) == NULL)
         return NULL;

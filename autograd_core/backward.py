@@ -62,7 +62,7 @@ def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> No
     if not isinstance(root, Value):
         raise TypeError(f"backward() expects a Value, got {type(root).__name__}")
     seed = _to_float(gradient, "backward() gradient")
-    if root._a is None and root._op == NO_GRAD:
+    if root._a is None and root._opname == NO_GRAD:
         raise RuntimeError(
             "backward() on a Value computed under no_grad(): there is no graph to "
             "differentiate. Compute it outside no_grad() (or inside enable_grad()) to record "
@@ -150,7 +150,7 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
                 a.grad = None
             a._pending = c + 1
         elif type(a) is T:
-            if node._op == GATE:
+            if node._opname == GATE:
                 return False
             for p in a:
                 if type(p) is V:
@@ -233,7 +233,7 @@ def _checked(node: Value, upstream: Any) -> tuple[Any, ...]:
         if inp.__class__ is Value and not math.isfinite(contribution):
             local = node.local_grads[i]
             raise AnomalyError(
-                f"detect_anomaly: backward through op {node._op!r} gave gradient "
+                f"detect_anomaly: backward through op {node.op!r} gave gradient "
                 f"{contribution!r} to its input {i} (local gradient {local!r} x upstream "
                 f"{upstream!r}); this is the first non-finite gradient.")
     return sent
@@ -252,9 +252,11 @@ def _recorded(node: Value, upstream: Value) -> tuple[Any, ...]:
 
 
 def _locals_as_values(node: Value) -> tuple[Any, ...]:
-    rule = RULES.get(node._op)
+    """The node's local derivatives recomputed as Values from the op table, so that the
+    backward pass itself is recorded (higher-order gradients)."""
+    rule = RULES.get(node._opname)
     if rule is None:
-        name = type(node._arg).__name__ if node._arg is not None else node._op
+        name = type(node._arg).__name__ if node._arg is not None else node.op
         raise RuntimeError(
             f"cannot differentiate twice through {name!r}: its gradients were computed as "
             "plain numbers. Build it from the engine's ops (Value arithmetic) to get "

@@ -1,10 +1,12 @@
 """IEEE-754 math on numpy arrays: the "array backend" of the op table.
 
-The compiled executor (:mod:`autograd_core.compiled`) runs every rule of
-:mod:`autograd_core.rules` on arrays that hold one number per example. It passes this module as
-the rule's ``m``, so ``lambda m, x, k: m.exp(x)`` now exponentiates a whole batch at once, and
+The compiler (:mod:`autograd_core.compiler`) runs every rule of :mod:`autograd_core.rules` on
+arrays that hold one number per example: the generated program calls this module as the rules'
+``m``, so ``lambda m, x, k: m.exp(x)`` exponentiates a whole batch at once, and
 ``lambda m, x, out, k: (1.0 - out * out,)`` computes tanh's local derivative for every example
 and every node of a group in one expression. Nothing here knows about derivatives: the rules do.
+It holds only what the rules call (tests/autograd_core/test_backends.py checks it), and it is
+the only module of the engine that imports numpy.
 
 Every function has the same name and the same meaning as in :mod:`autograd_core.scalar_math`,
 element by element, including the special values: ``div(1, 0) = inf``, ``log(0) = -inf``,
@@ -15,12 +17,13 @@ element by element, including the special values: ``div(1, 0) = inf``, ``log(0) 
 Warnings. numpy computes those IEEE results already, but also *warns* ("divide by zero
 encountered in log") and raises if a user has called ``np.seterr(all="raise")``. Entering
 ``np.errstate`` costs about a microsecond, too much to pay on every call, so the functions do not
-enter it themselves: wrap a computation in :func:`ieee` once (the executor does, once per
-batch) and every operation inside gives its IEEE result silently.
+enter it themselves: the compiled program enters ``np.errstate(all="ignore")`` once per call,
+and every operation inside gives its IEEE result silently.
 
-N-ary functions (``fsum``, ``dot``, ``logsumexp``, ``maximum``) take their n operands stacked
-along axis 0: an array of shape ``(n, ...)``, or any sequence of arrays (broadcast, then
-stacked). The rest of the shape is free, so one call reduces many nodes of many examples.
+N-ary functions (``fsum``, ``dot``, ``logsumexp``, ``softmax``, ``log_softmax``) take their n
+operands stacked along axis 0: an array of shape ``(n, ...)``, or any sequence of arrays
+(broadcast, then stacked). The rest of the shape is free, so one call reduces many nodes of many
+examples.
 """
 
 from __future__ import annotations
@@ -35,11 +38,6 @@ NAN = np.nan
 Array = Any  # an ndarray, or a float that broadcasts like one
 
 
-def ieee() -> np.errstate:
-    """A context in which numpy gives inf/nan silently (never warns, never raises)."""
-    return np.errstate(all="ignore")
-
-
 def _stacked(xs: Any) -> np.ndarray:
     """The n operands of an n-ary op as one array with the operand index on axis 0."""
     if isinstance(xs, np.ndarray):
@@ -52,40 +50,16 @@ def _stacked(xs: Any) -> np.ndarray:
     return np.stack(np.broadcast_arrays(*parts))
 
 
-# --- elementwise functions ----------------------------------------------------------------------
-def div(a: Array, b: Array) -> Array:
-    """a / b: 1/0 = inf, -1/0 = -inf, 0/0 = nan, 1/-0.0 = -inf."""
-    return np.true_divide(a, b)
-
-
-def exp(x: Array) -> Array:
-    """e**x; overflows to inf."""
-    return np.exp(x)
-
-
-def expm1(x: Array) -> Array:
-    """e**x - 1, accurate near 0; overflows to inf."""
-    return np.expm1(x)
-
-
-def log(x: Array) -> Array:
-    """Natural log: log(0) = -inf, log(x < 0) = nan."""
-    return np.log(x)
-
-
-def log1p(x: Array) -> Array:
-    """log(1 + x): log1p(-1) = -inf, log1p(x < -1) = nan."""
-    return np.log1p(x)
-
-
-def sqrt(x: Array) -> Array:
-    """Square root: sqrt(-1) = nan (numpy never returns complex for a float array)."""
-    return np.sqrt(x)
-
-
-def tanh(x: Array) -> Array:
-    """Hyperbolic tangent."""
-    return np.tanh(x)
+# --- elementwise functions: numpy's ufuncs give the float backend's IEEE results ----------------
+div = np.true_divide  # 1/0 = inf, -1/0 = -inf, 0/0 = nan, 1/-0.0 = -inf
+exp = np.exp  # overflows to inf
+expm1 = np.expm1  # e^x - 1, accurate near 0
+log = np.log  # log(0) = -inf, log(x < 0) = nan
+log1p = np.log1p  # log1p(-1) = -inf, log1p(x < -1) = nan
+sqrt = np.sqrt  # sqrt(-1) = nan: numpy never returns complex for a float array
+tanh = np.tanh
+# IEEE pow: a negative base to a non-integer power is nan, 0 ** -1 = inf, (-0.0) ** -1 = -inf
+power = np.power
 
 
 def sigmoid(x: Array) -> Array:
@@ -110,45 +84,17 @@ def relu(x: Array) -> Array:
     return np.maximum(x, 0.0) + 0.0
 
 
-def power(a: Array, b: Array) -> Array:
-    """a ** b with IEEE pow: a negative base to a non-integer power is nan, 0 ** -1 = inf,
-    (-0.0) ** -1 = -inf, overflow gives +-inf."""
-    return np.power(a, b)
-
-
-def step(x: Array) -> Array:
-    """1 where x > 0, else 0 (relu's derivative; 0 at 0)."""
-    return np.where(np.greater(x, 0.0), 1.0, 0.0)
-
-
 def sign(x: Array) -> Array:
     """sign(x) in {-1, 0, 1}; 0 at 0 and at nan (torch.sign)."""
     return np.where(np.isnan(x), 0.0, np.sign(x))
 
 
-def gt(x: Array, c: float) -> Array:
-    """The condition x > c (a boolean array) for :func:`where`."""
-    return np.greater(x, c)
-
-
-def ge(x: Array, c: float) -> Array:
-    """The condition x >= c."""
-    return np.greater_equal(x, c)
-
-
-def lt(x: Array, c: Array) -> Array:
-    """The condition x < c."""
-    return np.less(x, c)
-
-
-def eq(x: Array, c: Array) -> Array:
-    """The condition x == c."""
-    return np.equal(x, c)
-
-
-def both(a: Array, b: Array) -> Array:
-    """Elementwise logical and of two conditions."""
-    return np.logical_and(a, b)
+# conditions: boolean arrays for where()
+gt = np.greater
+ge = np.greater_equal
+lt = np.less
+eq = np.equal
+both = np.logical_and
 
 
 def is_zero(x: Array) -> Array:
@@ -176,17 +122,10 @@ def inside(x: Array, lo: float | None, hi: float | None) -> Array:
     return np.logical_and(np.greater_equal(x, lo), np.less_equal(x, hi))
 
 
-def where(cond: Array, a: Array, b: Array) -> Array:
-    """a where cond holds, else b, element by element."""
-    return np.where(cond, a, b)
+where = np.where  # a where cond holds, else b, element by element
 
 
 # --- n-ary reductions over axis 0 ---------------------------------------------------------------
-def maximum(xs: Any) -> Array:
-    """Largest operand (nan if any operand is nan), reducing axis 0."""
-    return np.max(_stacked(xs), axis=0)
-
-
 def fsum(xs: Any) -> Array:
     """sum_i x_i over axis 0."""
     return np.sum(_stacked(xs), axis=0)

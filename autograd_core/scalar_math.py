@@ -7,8 +7,9 @@ that, so every rule in :mod:`autograd_core.rules` computes through the functions
 ``inf``, ``-inf`` and ``nan`` exactly where PyTorch float64 does.
 
 The same function names exist on the other backends (:mod:`autograd_core.value_math` for Values,
-used by higher-order gradients, and the numpy backend used by the compiled executor), so one rule
-written as ``lambda m, x: m.exp(x)`` serves all of them.
+used by higher-order gradients, and :mod:`autograd_core.numpy_math`, used by the compiled
+program), so one rule written as ``lambda m, x, k: m.exp(x)`` serves all of them. Each backend
+holds only what the rules call (tests/autograd_core/test_backends.py checks it).
 """
 
 from __future__ import annotations
@@ -134,11 +135,6 @@ def power(a: float, b: float) -> float:
     return r
 
 
-def step(x: float) -> float:
-    """Heaviside step used as relu's derivative: 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch)."""
-    return 1.0 if x > 0.0 else 0.0
-
-
 def sign(x: float) -> float:
     """sign(x) in {-1, 0, 1}; sign(0) = 0 (PyTorch's abs'(0)); sign(nan) = 0, as torch.sign."""
     if x > 0.0:
@@ -201,7 +197,7 @@ def is_zero(x: float) -> bool:
     return x == 0.0
 
 
-def maximum(xs: tuple) -> float:
+def _max(xs: tuple) -> float:
     """Largest element of a sequence of floats (nan if any is nan)."""
     m = -INF
     for x in xs:
@@ -216,7 +212,7 @@ def logsumexp(xs: tuple) -> float:
     """log(sum(e^x_i)) without overflow: m + log(sum(e^(x_i - m))) with m = max(x)."""
     if not xs:
         return -INF
-    m = maximum(xs)
+    m = _max(xs)
     if m == INF or m == -INF or m != m:
         return m if m != INF else INF
     return m + _log(sum([_exp(x - m) for x in xs]))
@@ -224,7 +220,7 @@ def logsumexp(xs: tuple) -> float:
 
 def softmax(xs: tuple) -> list[float]:
     """softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max(x): no overflow."""
-    m = maximum(xs)
+    m = _max(xs)
     if m == INF or m == -INF or m != m:
         return [NAN] * len(xs)
     es = [_exp(x - m) for x in xs]
@@ -235,7 +231,7 @@ def softmax(xs: tuple) -> list[float]:
 def log_softmax(xs: tuple) -> list[float]:
     """log_softmax(x)_i = (x_i - m) - log(sum_j e^(x_j - m)): exact 0 for the max of equal
     logits, where x_i - logsumexp(x) would round at the scale of x."""
-    m = maximum(xs)
+    m = _max(xs)
     if m == INF or m == -INF or m != m:
         return [NAN] * len(xs)
     log_s = _log(sum([_exp(x - m) for x in xs]))
@@ -296,22 +292,19 @@ def atanh(x: float) -> float:
     return NAN
 
 
-def log2(x: float) -> float:
-    """Base-2 log: log2(0) = -inf, log2(x < 0) = nan."""
-    if x > 0.0:
-        return math.log2(x)
-    if x == 0.0:
-        return -INF
-    return NAN
+def _log_base(fn):  # type: ignore[no-untyped-def]
+    """fn(x) for x > 0, -inf at 0, nan below 0 (and for nan), as :func:`log`."""
+    def wrapped(x: float) -> float:
+        if x > 0.0:
+            return fn(x)  # type: ignore[no-any-return]
+        return -INF if x == 0.0 else NAN
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = f"math.{fn.__name__}: -inf at 0, nan below 0."
+    return wrapped
 
 
-def log10(x: float) -> float:
-    """Base-10 log: log10(0) = -inf, log10(x < 0) = nan."""
-    if x > 0.0:
-        return math.log10(x)
-    if x == 0.0:
-        return -INF
-    return NAN
+log2 = _log_base(math.log2)
+log10 = _log_base(math.log10)
 
 
 def exp2(x: float) -> float:
@@ -328,15 +321,6 @@ def sinc(x: float) -> float:
         return 1.0
     y = _pi * x
     return div(sin(y), y)
-
-
-def sinc_grad(x: float) -> float:
-    """d sinc(x)/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), and 0 at x = 0 (PyTorch's
-    formula and its mask)."""
-    if x == 0.0:
-        return 0.0
-    y = _pi * x
-    return div(y * cos(y) - sin(y), y * x)
 
 
 def _integral(fn, x: float) -> float:  # type: ignore[no-untyped-def]

@@ -1,11 +1,12 @@
 """Value: one scalar node of the computational graph.
 
 A Value holds its number (``data``), its gradient (``grad``), and, if an op made it, the op's
-name (``_op``), its inputs in argument order and the local derivative of its output with respect
-to each input, computed from the op table (:mod:`autograd_core.rules`) at the moment the node is
-made. Backprop then needs no closures: ``input.grad += local * node.grad`` for every edge, in
-reverse topological order (:mod:`autograd_core.backward`). No node refers to itself, so a
-dropped graph is freed by reference counting alone, never by the cyclic garbage collector.
+name (:attr:`Value.op`), its inputs in argument order and the local derivative of its output
+with respect to each input, computed from the op table (:mod:`autograd_core.rules`) at the
+moment the node is made. Backprop then needs no closures: ``input.grad += local * node.grad``
+for every edge, in reverse topological order (:mod:`autograd_core.backward`). No node refers to
+itself, so a dropped graph is freed by reference counting alone, never by the cyclic garbage
+collector.
 
 Storage layout (the one place this module is clever, for speed and memory). A unary or binary
 op keeps its inputs in the slots ``_a`` and ``_b`` and their local derivatives in ``_da`` and
@@ -17,7 +18,7 @@ object the cyclic garbage collector has to track, which is what keeps a 100,000-
 build. Read the graph through :attr:`Value.inputs`, :attr:`Value.parents` and
 :attr:`Value.local_grads` rather than the slots.
 
-The other slots, one meaning each: ``_op`` names what made the node (an op-table name; ``''``
+The other slots, one meaning each: ``_opname`` names what made the node (an op-table name; ``''``
 for a Value the user made; ``'function'`` for a Function gate, whose node stores no local
 gradients, ``_da`` None, because the gate computes upstream x local itself; ``'no_grad'`` for
 an op's result under no_grad(), a leaf); ``_arg`` is the op's constant parameter (the exponent
@@ -26,7 +27,8 @@ consumers that have still to send this node its gradient (0 otherwise). How grad
 edge is written once, in :mod:`autograd_core.walker`.
 
 The micrograd surface (``data``, ``grad``, ``_prev``, ``_op``, ``backward()``, ``relu()``,
-``tanh()``, ``exp()``, the operators) works unchanged.
+``tanh()``, ``exp()``, the operators) works unchanged; ``_op`` and ``_prev`` read as micrograd's
+(``'+'``, ``'**3'``, a set of parents), see :mod:`autograd_core.op_methods`.
 """
 
 from __future__ import annotations
@@ -40,56 +42,9 @@ from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, Union
 
-from autograd_core import scalar_math as F
-from autograd_core.rules import (
-    ABS,
-    ACOS,
-    ACOSH,
-    ADD,
-    ASIN,
-    ASINH,
-    ATAN,
-    ATAN2,
-    ATANH,
-    CEIL,
-    CLAMP,
-    COS,
-    COSH,
-    DIV,
-    ELU,
-    EXP,
-    EXP2,
-    EXPM1,
-    FLOOR,
-    HYPOT,
-    LEAKY_RELU,
-    LOG,
-    LOG1P,
-    LOG2,
-    LOG10,
-    MAXIMUM,
-    MINIMUM,
-    MUL,
-    NEG,
-    POW,
-    POWC,
-    RELU,
-    REMAINDER,
-    ROUND,
-    RULES,
-    SIGMOID,
-    SIGN,
-    SIN,
-    SINC,
-    SINH,
-    SOFTPLUS,
-    SQRT,
-    SUB,
-    TAN,
-    TANH,
-    TRUNC,
-    Rule,
-)
+from autograd_core import scalar_math
+from autograd_core.op_methods import OpMethods, install
+from autograd_core.rules import RULES, Rule
 from autograd_core.walker import GATE, NO_GRAD, contributions, is_gate, walk
 
 Number = Union[int, float]  # noqa: UP007  (a runtime alias; py3.10 safe)
@@ -162,7 +117,7 @@ def _to_float(x: Any, what: str = "Value") -> float:
     raise TypeError(f"{what} expects an int or float, got {cls.__name__}: {x!r}")
 
 
-class Value:
+class Value(OpMethods):
     """A scalar that remembers how it was computed, so gradients can flow back through it.
 
     >>> x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
@@ -172,13 +127,13 @@ class Value:
     (-12.0, -4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_arg", "_pending", "_a", "_b", "_da", "_db",
+    __slots__ = ("data", "grad", "label", "_opname", "_arg", "_pending", "_a", "_b", "_da", "_db",
                  "__weakref__")
 
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
     label: str | None
-    _op: str
+    _opname: str  # the op table's name ('add'); micrograd's '+' is the property _op
     _arg: Any
     _pending: int
     _a: Any
@@ -199,7 +154,7 @@ class Value:
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.label = label
-        self._op = ""
+        self._opname = ""
         self._arg = None
         self._pending = 0
         self._a = None
@@ -211,7 +166,7 @@ class Value:
     @property
     def op(self) -> str:
         """The op-table name of the op that made this node ('add', 'tanh', ...); '' for a leaf."""
-        return "" if self._a is None else self._op
+        return "" if self._a is None else self._opname
 
     @property
     def inputs(self) -> tuple[Any, ...]:
@@ -246,11 +201,6 @@ class Value:
         return tuple([x for x in self.inputs if x.__class__ is Value])
 
     @property
-    def _prev(self) -> tuple[Value, ...]:
-        """micrograd's name for :attr:`parents`."""
-        return self.parents
-
-    @property
     def arg(self) -> Any:
         """The op's constant parameter (the exponent of ``x ** 3``, a slope), or None."""
         return self._arg
@@ -258,7 +208,7 @@ class Value:
     @property
     def rule(self) -> Rule | None:
         """The op-table row of the op that made this node, or None for a leaf."""
-        return RULES.get(self._op)
+        return RULES.get(self._opname)
 
     @property
     def is_leaf(self) -> bool:
@@ -330,257 +280,8 @@ class Value:
         """A 0-d tensor's truth value: ``data != 0`` (nan is true). Not differentiable."""
         return self.data != 0.0
 
-    # --- binary operators (a plain number on either side is a constant input) -----------------
-    def __add__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(ADD, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(ADD, self, other, self.data, other)
-
-    def __radd__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(ADD, x, self, x, self.data)
-
-    def __sub__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(SUB, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(SUB, self, other, self.data, other)
-
-    def __rsub__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(SUB, x, self, x, self.data)
-
-    def __mul__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(MUL, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(MUL, self, other, self.data, other)
-
-    def __rmul__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(MUL, x, self, x, self.data)
-
-    def __truediv__(self, other: Operand) -> Value:
-        t = type(other)
-        if t is Value:
-            return _binary(DIV, self, other, self.data, other.data)  # type: ignore[union-attr]
-        if t is not float:
-            other = _number(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _binary(DIV, self, other, self.data, other)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(DIV, x, self, x, self.data)
-
-    def __pow__(self, other: Operand) -> Value:
-        """``x ** 2`` (a constant exponent: op 'powc') or ``x ** y`` (both differentiable)."""
-        if type(other) is Value:
-            return _binary(POW, self, other, self.data, other.data)  # type: ignore[union-attr]
-        k = _number(other)
-        return k if k is NotImplemented else _unary(POWC, self, k)
-
-    def __rpow__(self, other: Number) -> Value:
-        """``2 ** x``: a constant base, a differentiable exponent."""
-        x = _number(other)
-        return x if x is NotImplemented else _binary(POW, x, self, x, self.data)
-
-    def __mod__(self, other: Operand) -> Value:
-        """``a % b`` = a - b floor(a/b), the sign of the divisor (Python's, torch.remainder)."""
-        t = type(other)
-        if t is Value:
-            return _binary(REMAINDER, self, other, self.data, other.data)  # type: ignore[union-attr]
-        o = _number(other)
-        return o if o is NotImplemented else _binary(REMAINDER, self, o, self.data, o)
-
-    def __rmod__(self, other: Number) -> Value:
-        x = _number(other)
-        return x if x is NotImplemented else _binary(REMAINDER, x, self, x, self.data)
-
-    def remainder(self, other: Operand) -> Value:
-        """``self % other`` (torch.remainder)."""
-        return self % other
-
-    def _binary_op(self, rule: Rule, other: Operand, what: str) -> Value:
-        if type(other) is Value:
-            return _binary(rule, self, other, self.data, other.data)  # type: ignore[union-attr]
-        o = _number(other)
-        if o is NotImplemented:
-            raise TypeError(f"{what} expects a Value or a plain number, got "
-                            f"{type(other).__name__}: {other!r}")
-        return _binary(rule, self, o, self.data, o)
-
-    def maximum(self, other: Operand) -> Value:
-        """The larger of self and other (torch.maximum): the gradient goes to the larger; at a
-        tie each gets half; nan if either is nan."""
-        return self._binary_op(MAXIMUM, other, "maximum()")
-
-    def minimum(self, other: Operand) -> Value:
-        """The smaller of self and other (torch.minimum): the gradient goes to the smaller; at a
-        tie each gets half; nan if either is nan."""
-        return self._binary_op(MINIMUM, other, "minimum()")
-
-    def atan2(self, other: Operand) -> Value:
-        """atan2(self, other): the angle of the point (x=other, y=self), in (-pi, pi]."""
-        return self._binary_op(ATAN2, other, "atan2()")
-
-    def hypot(self, other: Operand) -> Value:
-        """sqrt(self^2 + other^2), without overflow in the squares."""
-        return self._binary_op(HYPOT, other, "hypot()")
-
-    # --- unary operators and functions --------------------------------------------------------
-    def __neg__(self) -> Value:
-        return _unary(NEG, self, None)
-
-    def __pos__(self) -> Value:
-        return self
-
-    def __abs__(self) -> Value:
-        return _unary(ABS, self, None)
-
-    def exp(self) -> Value:
-        """e^x (overflows to inf)."""
-        return _unary(EXP, self, None)
-
-    def log(self) -> Value:
-        """Natural logarithm (log 0 = -inf, log of a negative = nan)."""
-        return _unary(LOG, self, None)
-
-    def sqrt(self) -> Value:
-        """Square root (sqrt of a negative = nan)."""
-        return _unary(SQRT, self, None)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
-        return _unary(TANH, self, None)
-
-    def sigmoid(self) -> Value:
-        """Logistic function 1/(1 + e^-x), stable for large |x|."""
-        return _unary(SIGMOID, self, None)
-
-    def relu(self) -> Value:
-        """max(x, 0); its derivative at 0 is 0, as in PyTorch."""
-        return _unary(RELU, self, None)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """x if x > 0 else slope * x."""
-        return _unary(LEAKY_RELU, self, _to_float(slope, "leaky_relu slope"))
-
-    def elu(self, alpha: float = 1.0) -> Value:
-        """x if x > 0 else alpha (e^x - 1)."""
-        return _unary(ELU, self, _to_float(alpha, "elu alpha"))
-
-    def softplus(self) -> Value:
-        """log(1 + e^x), stable; equals x above 20 as in PyTorch."""
-        return _unary(SOFTPLUS, self, None)
-
-    def clamp(self, min: float | None = None, max: float | None = None) -> Value:
-        """x limited to [min, max] (either may be None); gradient 0 where it is clipped."""
-        lo = None if min is None else _to_float(min, "clamp min")
-        hi = None if max is None else _to_float(max, "clamp max")
-        return _unary(CLAMP, self, (lo, hi))
-
-    def sin(self) -> Value:
-        """Sine (nan at +-inf)."""
-        return _unary(SIN, self, None)
-
-    def cos(self) -> Value:
-        """Cosine (nan at +-inf)."""
-        return _unary(COS, self, None)
-
-    def tan(self) -> Value:
-        """Tangent."""
-        return _unary(TAN, self, None)
-
-    def asin(self) -> Value:
-        """Inverse sine; nan outside [-1, 1], gradient inf at +-1."""
-        return _unary(ASIN, self, None)
-
-    def acos(self) -> Value:
-        """Inverse cosine; nan outside [-1, 1], gradient -inf at +-1."""
-        return _unary(ACOS, self, None)
-
-    def atan(self) -> Value:
-        """Inverse tangent."""
-        return _unary(ATAN, self, None)
-
-    def sinh(self) -> Value:
-        """Hyperbolic sine (overflows to +-inf)."""
-        return _unary(SINH, self, None)
-
-    def cosh(self) -> Value:
-        """Hyperbolic cosine (overflows to inf)."""
-        return _unary(COSH, self, None)
-
-    def asinh(self) -> Value:
-        """Inverse hyperbolic sine."""
-        return _unary(ASINH, self, None)
-
-    def acosh(self) -> Value:
-        """Inverse hyperbolic cosine; nan below 1."""
-        return _unary(ACOSH, self, None)
-
-    def atanh(self) -> Value:
-        """Inverse hyperbolic tangent; +-inf at +-1, nan outside [-1, 1]."""
-        return _unary(ATANH, self, None)
-
-    def log1p(self) -> Value:
-        """log(1 + x), accurate near 0."""
-        return _unary(LOG1P, self, None)
-
-    def expm1(self) -> Value:
-        """e^x - 1, accurate near 0."""
-        return _unary(EXPM1, self, None)
-
-    def log2(self) -> Value:
-        """Base-2 logarithm."""
-        return _unary(LOG2, self, None)
-
-    def log10(self) -> Value:
-        """Base-10 logarithm."""
-        return _unary(LOG10, self, None)
-
-    def exp2(self) -> Value:
-        """2^x."""
-        return _unary(EXP2, self, None)
-
-    def sinc(self) -> Value:
-        """The normalised sinc sin(pi x)/(pi x), 1 at 0 (torch.sinc)."""
-        return _unary(SINC, self, None)
-
-    def sign(self) -> Value:
-        """-1, 0 or 1; gradient 0 (PyTorch's convention for piecewise-constant ops)."""
-        return _unary(SIGN, self, None)
-
-    def floor(self) -> Value:
-        """Largest integer <= x, as a Value; gradient 0."""
-        return _unary(FLOOR, self, None)
-
-    def ceil(self) -> Value:
-        """Smallest integer >= x, as a Value; gradient 0."""
-        return _unary(CEIL, self, None)
-
-    def round(self) -> Value:
-        """Nearest integer, ties to even (torch.round), as a Value; gradient 0."""
-        return _unary(ROUND, self, None)
-
-    def trunc(self) -> Value:
-        """x rounded towards 0, as a Value; gradient 0."""
-        return _unary(TRUNC, self, None)
+    # --- ops: the operators (+ - * / ** % unary -, abs) and methods (exp, tanh, sin, ...) of the
+    # op table are inherited from OpMethods (autograd_core/op_methods.py), made from the table.
 
     # --- gradients ----------------------------------------------------------------------------
     def _backward(self) -> None:
@@ -636,7 +337,7 @@ def _node_py(data: float, op: str, arg: Any, a: Any, b: Any, da: Any, db: Any) -
     v.data = data
     v.grad = 0.0
     v.label = None
-    v._op = op
+    v._opname = op
     v._arg = arg
     v._pending = 0
     v._a = a
@@ -670,7 +371,7 @@ def _reduce(root: Value) -> Any:
     ``.grad`` cost nothing. Leaves holding a number stay objects of their own, which pickle's
     memo shares (a model's parameters stay the graph's)."""
     if root._a is None and root.grad.__class__ is not Value:
-        return (_rebuild_leaf, (root.data, root.grad, root.label, root._op))
+        return (_rebuild_leaf, (root.data, root.grad, root.label, root._opname))
     index: dict[int, int] = {}
     nodes: list[Value] = []
     stack = [root]
@@ -687,7 +388,7 @@ def _reduce(root: Value) -> Any:
     def ref(x: Any) -> Any:
         return _Ref(index[id(x)]) if x.__class__ is Value and id(x) in index else x
 
-    records = [(v.data, v.label, v._op, v._arg,
+    records = [(v.data, v.label, v._opname, v._arg,
                 tuple(map(ref, v._a)) if v._a.__class__ is tuple else ref(v._a),
                 ref(v._b), v._da, v._db, ref(v.grad)) for v in nodes]
     return (_rebuild_graph, (records,))
@@ -757,19 +458,22 @@ def _install_backward(fn: Callable[[Value, Any, bool], None]) -> None:
 def _binary(rule: Rule, a: Any, b: Any, x: float, y: Any) -> Value:
     """Apply a two-input rule; a and b are Values or floats (constants), x and y their numbers.
     (The hottest function of the engine.)"""
-    out = rule.forward(F, x, y, None)
+    out = rule.forward(scalar_math, x, y, None)
     if not _fast:
         return _slow(rule, (a, b), (x, y), out, None)
-    da, db = rule.local(F, x, y, out, None)
+    da, db = rule.local(scalar_math, x, y, out, None)
     return _node(out, rule.name, None, a, b, da, db)
 
 
 def _unary(rule: Rule, a: Value, k: Any) -> Value:
     x = a.data
-    out = rule.forward(F, x, k)
+    out = rule.forward(scalar_math, x, k)
     if not _fast:
         return _slow(rule, (a,), (x,), out, k)
-    return _node(out, rule.name, k, a, None, rule.local(F, x, out, k)[0], None)
+    return _node(out, rule.name, k, a, None, rule.local(scalar_math, x, out, k)[0], None)
+
+
+install(Value, _unary, _binary, _number, _to_float)  # the op methods, from the op table
 
 
 def split_inputs(values: Iterable[Any], who: str) -> tuple[tuple[Any, ...], tuple[float, ...]]:
@@ -801,9 +505,9 @@ def apply_nary(rule: Rule, values: Iterable[Operand], k: Any = None) -> Value:
 
 
 def _apply_tuple(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], k: Any) -> Value:
-    out = rule.forward(F, xs, k)
+    out = rule.forward(scalar_math, xs, k)
     if _fast:
-        return _node(out, rule.name, k, ins, None, tuple(rule.local(F, xs, out, k)), None)
+        return _node(out, rule.name, k, ins, None, tuple(rule.local(scalar_math, xs, out, k)), None)
     return _slow(rule, ins, xs, out, k)
 
 
@@ -818,11 +522,12 @@ def _slow(rule: Rule, ins: tuple[Any, ...], xs: tuple[float, ...], out: float, k
     if not modes.grad_enabled:
         return _leaf(out)
     if rule.arity == 1:
-        return _node(out, rule.name, k, ins[0], None, rule.local(F, xs[0], out, k)[0], None)
+        (da,) = rule.local(scalar_math, xs[0], out, k)
+        return _node(out, rule.name, k, ins[0], None, da, None)
     if rule.arity == 2:
-        da, db = rule.local(F, xs[0], xs[1], out, k)
+        da, db = rule.local(scalar_math, xs[0], xs[1], out, k)
         return _node(out, rule.name, k, ins[0], ins[1], da, db)
-    return _node(out, rule.name, k, ins, None, tuple(rule.local(F, xs, out, k)), None)
+    return _node(out, rule.name, k, ins, None, tuple(rule.local(scalar_math, xs, out, k)), None)
 
 
 def _set_modes(grad_enabled: bool, anomaly: bool) -> None:

@@ -1,17 +1,23 @@
-"""The op table's backend for Values: the same function names as
-:mod:`autograd_core.scalar_math`, but building graph nodes, so that evaluating a rule's local
-derivative on Values records the backward pass (higher-order gradients).
+"""The op table's backend for Values: higher-order gradients.
+
+``backward(create_graph=True)`` evaluates each rule's *local derivative* with this module as
+``m``, so the backward pass is itself made of recorded ops and can be differentiated again. It
+holds exactly the functions the rules' local derivatives call (a test checks it), with one
+convention: if any argument is a Value the result is a Value (a recorded op); plain numbers
+alone give the float backend's number (a constant, nothing to record).
 
 Conditions (``gt``, ``is_zero``...) read the numbers and return plain bools: the derivative of a
-step or a mask is zero almost everywhere, so ``where`` picks one branch as a constant choice.
+step or a mask is zero almost everywhere, so ``where`` picks one branch as a constant choice;
+``sign`` and ``floor_divide`` are piecewise constant and give plain numbers for the same reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from autograd_core import scalar_math as F
-from autograd_core.rules import DOT, LOG_SOFTMAX, LOGSUMEXP, SOFTMAX, SUM
+from autograd_core import scalar_math
+from autograd_core.rules import SOFTMAX
 from autograd_core.value import Value, apply_nary
 
 
@@ -19,62 +25,51 @@ def _d(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _v(x: Any) -> Value:
-    return x if isinstance(x, Value) else Value(x)
-
-
+# --- recorded ops (a Value in, a Value out) -----------------------------------------------------
 def div(a: Any, b: Any) -> Any:
-    if not isinstance(a, Value) and not isinstance(b, Value):
-        return F.div(a, b)
-    return _v(a) / b
-
-
-def exp(x: Any) -> Any:
-    return _v(x).exp()
-
-
-def expm1(x: Any) -> Any:
-    return _v(x).expm1()
-
-
-def log(x: Any) -> Any:
-    return _v(x).log()
-
-
-def sqrt(x: Any) -> Any:
-    return _v(x).sqrt()
-
-
-def tanh(x: Any) -> Any:
-    return _v(x).tanh()
-
-
-def sigmoid(x: Any) -> Any:
-    return _v(x).sigmoid()
-
-
-def softplus(x: Any) -> Any:
-    return _v(x).softplus()
-
-
-def relu(x: Any) -> Any:
-    return _v(x).relu()
+    if isinstance(a, Value) or isinstance(b, Value):
+        return a / b
+    return scalar_math.div(a, b)
 
 
 def power(a: Any, b: Any) -> Any:
-    if not isinstance(a, Value) and not isinstance(b, Value):
-        return F.power(a, b)
-    return _v(a) ** b
+    if isinstance(a, Value) or isinstance(b, Value):
+        return a ** b
+    return scalar_math.power(a, b)
 
 
-def clamp(x: Any, lo: Any, hi: Any) -> Any:
-    return _v(x).clamp(lo, hi)
+def _method_or_float(name: str) -> Callable[[Any], Any]:
+    """``x.name()`` for a Value (a recorded op), the float backend's ``name(x)`` for a number."""
+    on_float = getattr(scalar_math, name)
+
+    def fn(x: Any) -> Any:
+        return getattr(x, name)() if isinstance(x, Value) else on_float(x)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
 
 
+exp, log, sqrt, sigmoid = map(_method_or_float, ("exp", "log", "sqrt", "sigmoid"))
+sin, cos, sinh, cosh = map(_method_or_float, ("sin", "cos", "sinh", "cosh"))
+
+
+def softmax(xs: Any) -> list[Any]:
+    if not any(isinstance(x, Value) for x in xs):
+        return scalar_math.softmax(tuple(xs))
+    return [apply_nary(SOFTMAX, xs, k) for k in range(len(xs))]
+
+
+# --- piecewise constant: plain numbers (their derivative is 0) ----------------------------------
 def sign(x: Any) -> float:
-    return F.sign(_d(x))
+    return scalar_math.sign(_d(x))
 
 
+def floor_divide(a: Any, b: Any) -> float:
+    """floor(a / b), a plain number."""
+    return scalar_math.floor_divide(_d(a), _d(b))
+
+
+# --- conditions: plain bools, for where() ------------------------------------------------------
 def gt(x: Any, c: Any) -> bool:
     return _d(x) > _d(c)
 
@@ -100,82 +95,8 @@ def is_zero(x: Any) -> bool:
 
 
 def inside(x: Any, lo: Any, hi: Any) -> bool:
-    return F.inside(_d(x), lo, hi)
+    return scalar_math.inside(_d(x), lo, hi)
 
 
 def where(cond: bool, a: Any, b: Any) -> Any:
     return a if cond else b
-
-
-def fsum(xs: Any) -> Value:
-    return apply_nary(SUM, xs)
-
-
-def dot(ws: Any, xs: Any) -> Value:
-    return apply_nary(DOT, tuple(ws) + tuple(xs))
-
-
-def logsumexp(xs: Any) -> Value:
-    return apply_nary(LOGSUMEXP, xs)
-
-
-def softmax(xs: Any) -> list[Value]:
-    return [apply_nary(SOFTMAX, xs, k) for k in range(len(xs))]
-
-
-def log_softmax(xs: Any) -> list[Value]:
-    return [apply_nary(LOG_SOFTMAX, xs, k) for k in range(len(xs))]
-
-
-# --- the functions added with PyTorch's scalar op set: a Value method each, or the float
-# backend's function when no argument is a Value (a constant inside a local derivative) ---------
-def _unary_method(name: str, float_fn: Any) -> Any:
-    def fn(x: Any) -> Any:
-        if isinstance(x, Value):
-            return getattr(x, name)()
-        return float_fn(float(x))
-    fn.__name__ = name
-    return fn
-
-
-def _binary_method(name: str, float_fn: Any) -> Any:
-    def fn(a: Any, b: Any) -> Any:
-        if isinstance(a, Value):
-            return getattr(a, name)(b)
-        if isinstance(b, Value):
-            return getattr(Value(float(a)), name)(b)
-        return float_fn(float(a), float(b))
-    fn.__name__ = name
-    return fn
-
-
-sin = _unary_method("sin", F.sin)
-cos = _unary_method("cos", F.cos)
-tan = _unary_method("tan", F.tan)
-asin = _unary_method("asin", F.asin)
-acos = _unary_method("acos", F.acos)
-atan = _unary_method("atan", F.atan)
-sinh = _unary_method("sinh", F.sinh)
-cosh = _unary_method("cosh", F.cosh)
-asinh = _unary_method("asinh", F.asinh)
-acosh = _unary_method("acosh", F.acosh)
-atanh = _unary_method("atanh", F.atanh)
-log1p = _unary_method("log1p", F.log1p)
-log2 = _unary_method("log2", F.log2)
-log10 = _unary_method("log10", F.log10)
-exp2 = _unary_method("exp2", F.exp2)
-sinc = _unary_method("sinc", F.sinc)
-floor = _unary_method("floor", F.floor)
-ceil = _unary_method("ceil", F.ceil)
-trunc = _unary_method("trunc", F.trunc)
-round_half_even = _unary_method("round", F.round_half_even)
-atan2 = _binary_method("atan2", F.atan2)
-hypot = _binary_method("hypot", F.hypot)
-remainder = _binary_method("remainder", F.remainder)
-maximum2 = _binary_method("maximum", F.maximum2)
-minimum2 = _binary_method("minimum", F.minimum2)
-
-
-def floor_divide(a: Any, b: Any) -> float:
-    """floor(a / b) is piecewise constant: a plain number (its derivative is 0)."""
-    return F.floor_divide(_d(a), _d(b))

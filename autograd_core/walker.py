@@ -40,7 +40,7 @@ NO_GRAD = "no_grad"  #: the op name of a leaf that an op made under no_grad(): n
 
 def is_gate(node: Any) -> bool:
     """True for the node of a :class:`~autograd_core.function.Function` gate."""
-    return node._op == GATE  # type: ignore[no-any-return]
+    return node._opname == GATE  # type: ignore[no-any-return]
 
 
 def contributions(node: Any, upstream: Any) -> tuple[Any, ...]:

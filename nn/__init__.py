@@ -8,6 +8,12 @@ training loop that returns a :class:`History`. XOR in three lines::
     model = nn.MLP(2, [4, 1], activation='tanh', init='xavier', seed=0)
     X, y = nn.data.xor()
     nn.fit(model, X, y, loss='mse', optimizer=nn.SGD(model, lr=0.1, momentum=0.9), epochs=500)
+
+The eager path (modules, losses, optimizers, ``fit`` on Python lists, ``data.xor()`` and
+``data.study_hours()``, the metrics) imports no numpy, so it runs where numpy is missing (in the
+browser under Pyodide); array data sets, preprocessing, ``MLP.predict`` and
+``fit(compiled=True)`` import numpy when they are used. Each optimizer's rule is written once
+(:meth:`Optimizer.update`) and serves the eager step and compiled training alike.
 """
 
 from autograd_core import __version__ as __version__

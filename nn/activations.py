@@ -1,14 +1,12 @@
 """Activation functions by name, for Neuron, Layer and MLP.
 
-Each maps a pre-activation Value z to the neuron's output, using one engine op:
+The named activations are the op table's rows marked ``activation``
+(:func:`autograd_core.rules.activations`): each maps a pre-activation Value z to the neuron's
+output with one engine op, its Value method with its default constants (PyTorch's: slope 0.01
+for ``leaky_relu``, alpha 1 for ``elu``), and its derivative is the row's ``math``:
 
-    relu(z)       = max(z, 0)                      d/dz = 1 if z > 0 else 0
-    tanh(z)       = (e^z - e^-z) / (e^z + e^-z)    d/dz = 1 - tanh(z)^2
-    sigmoid(z)    = 1 / (1 + e^-z)                 d/dz = sigmoid(z) (1 - sigmoid(z))
-    leaky_relu(z) = z if z > 0 else 0.01 z         d/dz = 1 if z > 0 else 0.01
-    elu(z)        = z if z > 0 else e^z - 1        d/dz = 1 if z > 0 else e^z
-    softplus(z)   = log(1 + e^z)                   d/dz = sigmoid(z)
-    linear(z)     = z                              d/dz = 1
+    sigmoid, tanh, relu, leaky_relu, elu, softplus   (today's rows; a new row joins them)
+    linear(z) = z                                    d/dz = 1 (no activation)
 
 Any callable ``Value -> Value`` works as an activation too.
 """
@@ -18,39 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from autograd_core import Value
+from autograd_core.rules import activations
 
 Activation = Callable[[Value], Value]
 ActivationSpec = str | Activation | None
-
-
-def relu(z: Value) -> Value:
-    """max(z, 0); derivative 1 for z > 0, else 0 (0 at z = 0, as in PyTorch)."""
-    return z.relu()
-
-
-def tanh(z: Value) -> Value:
-    """Hyperbolic tangent; derivative 1 - tanh(z)^2."""
-    return z.tanh()
-
-
-def sigmoid(z: Value) -> Value:
-    """Logistic 1 / (1 + e^-z); derivative sigmoid(z) (1 - sigmoid(z))."""
-    return z.sigmoid()
-
-
-def leaky_relu(z: Value) -> Value:
-    """z if z > 0 else 0.01 z (PyTorch's default slope)."""
-    return z.leaky_relu(0.01)
-
-
-def elu(z: Value) -> Value:
-    """z if z > 0 else e^z - 1 (alpha = 1)."""
-    return z.elu(1.0)
-
-
-def softplus(z: Value) -> Value:
-    """log(1 + e^z), a smooth ReLU; derivative sigmoid(z)."""
-    return z.softplus()
 
 
 def linear(z: Value) -> Value:
@@ -58,9 +27,10 @@ def linear(z: Value) -> Value:
     return z
 
 
+#: name -> function, in the op table's order, then ``linear``.
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": relu, "tanh": tanh, "sigmoid": sigmoid, "leaky_relu": leaky_relu, "elu": elu,
-    "softplus": softplus, "linear": linear,
+    **{rule.name: getattr(Value, str(rule.method)) for rule in activations()},
+    "linear": linear,
 }
 
 

@@ -98,6 +98,11 @@ class Neuron(Module):
     def extra_repr(self) -> str:
         return f"{self.nin}, {_act.name_of(self.activation)}"
 
+    def __repr__(self) -> str:
+        """micrograd's: ``ReLUNeuron(2)``, ``LinearNeuron(16)``; other activations by their
+        PyTorch class name (``TanhNeuron(2)``) or a function's own name."""
+        return f"{_neuron_kind(self.activation)}Neuron({self.nin})"
+
 
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs, all with the same activation.
@@ -133,6 +138,10 @@ class Layer(Module):
 
     def extra_repr(self) -> str:
         return f"{self.nin} -> {self.nout}, {_act.name_of(self.activation)}"
+
+    def __repr__(self) -> str:
+        """micrograd's: ``Layer of [ReLUNeuron(2), ReLUNeuron(2), ...]``."""
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
 class Dropout(Module):
@@ -235,11 +244,36 @@ class MLP(Module):
         return c
 
     def __repr__(self) -> str:
+        """micrograd's: ``MLP of [Layer of [ReLUNeuron(2), ...], Layer of [...]]`` (plus the
+        dropout, which micrograd has not); :meth:`summary` shows the architecture in short."""
+        drop = (f" with Dropout(p={self.dropout.p}) after each hidden layer"
+                if self.dropout.p > 0 else "")
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]{drop}"
+
+    def summary(self) -> str:
+        """One line per layer and the parameter count::
+
+            MLP(
+              (0): Layer(2 -> 16, relu)
+              (1): Layer(16 -> 1, linear)
+            )  # 65 parameters
+        """
         lines = [f"  ({i}): Layer({layer.extra_repr()})" for i, layer in enumerate(self.layers)]
         if self.dropout.p > 0:
             lines.append(f"  dropout: Dropout(p={self.dropout.p}) after each hidden layer")
         return ("MLP(\n" + "\n".join(lines) +
                 f"\n)  # {self.num_parameters()} parameters")
+
+
+_KINDS = {"relu": "ReLU", "linear": "Linear", "tanh": "Tanh", "sigmoid": "Sigmoid",
+          "leaky_relu": "LeakyReLU", "elu": "ELU", "softplus": "Softplus"}
+
+
+def _neuron_kind(activation: Any) -> str:
+    """The word before 'Neuron' in a neuron's repr: micrograd's ReLU/Linear, PyTorch's class
+    names for the other activations, a function's own name."""
+    name = _act.name_of(activation)
+    return _KINDS.get(name, name)
 
 
 def _rows(X: Any, nin: int, who: str) -> list[list[Any]]:

@@ -11,6 +11,11 @@ numbers), for one sample or a batch, and returns one Value: the mean over the ba
     cross_entropy         -log softmax(z)_t = logsumexp(z) - z_t   (z: logits, t: class index)
     hinge                 max(0, 1 - t p)                          (t = -1 or +1)
 
+``soft_cross_entropy(z, t)`` takes a distribution over the classes instead of an index (a one-hot
+row gives cross_entropy's value); ``fit(compiled=True)`` trains cross_entropy through it
+(:data:`TRACED`), and :func:`check_targets` checks all of fit's targets once, for both loops,
+by the rule each loss applies per call.
+
 Penalties (added to the loss to keep weights small, lecture 003):
 
     l2_penalty  (lambda / 2) sum_i w_i^2      gradient lambda w_i  (= SGD weight_decay lambda)
@@ -179,6 +184,20 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Value:
     return _reduce(terms, reduction, "cross_entropy")
 
 
+def soft_cross_entropy(logits: Any, probs: Any) -> Value:
+    """Cross-entropy of one sample against a distribution over the classes (PyTorch's
+    cross_entropy with probability targets), for ``probs`` summing to 1 (a one-hot row):
+
+        -sum_i t_i log softmax(z)_i = logsumexp(z) - t . z        d/dz_i = softmax(z)_i - t_i
+
+    With a one-hot t this is :func:`cross_entropy` of the class index, written without indexing
+    by the data, so it compiles: ``fit(compiled=True)`` trains cross_entropy with it on one-hot
+    rows (see :data:`TRACED`)."""
+    if len(logits) < 2:
+        raise ValueError(_ONE_LOGIT + f" (got {len(logits)} logit per sample)")
+    return logsumexp(logits) - dot(probs, logits)  # type: ignore[no-any-return]
+
+
 def hinge(score: Any, target: Any, reduction: str = "mean") -> Value:
     """Max-margin loss max(0, 1 - t s) for labels t = -1 or +1 (micrograd's demo).
 
@@ -240,3 +259,36 @@ def get(spec: str | LossFn) -> tuple[str, LossFn]:
     raise TypeError(f"loss must be a name or a callable, got {type(spec).__name__}")
 
 
+
+
+#: Losses whose targets are class indices, and the form a traced (compiled) program uses:
+#: the targets become one-hot rows and the loss takes them as ``(logits, one_hot)``.
+TRACED: dict[LossFn, LossFn] = {cross_entropy: soft_cross_entropy}
+
+
+def _flat_targets(targets: list[Any]) -> list[Any]:
+    return [v for t in targets for v in (t if isinstance(t, (list, tuple)) else [t])]
+
+
+def check_targets(name: str, targets: list[Any], classes: int | None, who: str) -> None:
+    """All of fit's targets checked once, before training, by the rule the loss ``name``
+    applies per call (eager and compiled training alike): class indices in 0..classes-1 for
+    cross_entropy (``classes`` None: the model's outputs are not known yet), -1/+1 for hinge,
+    [0, 1] for the binary cross-entropies. ValueError naming the first bad targets."""
+    if name == "cross_entropy":
+        top = math.inf if classes is None else classes
+        bad = [t for t in targets if isinstance(t, (list, tuple)) or not (
+            float(t).is_integer() and 0 <= t < top)]
+        if bad:
+            span = "0, 1, ..." if classes is None else f"0..{classes - 1}"
+            raise ValueError(f"{who}: cross_entropy targets must be class indices in {span}, "
+                             f"got {bad[:3]!r}")
+    elif name == "hinge":
+        bad = [t for t in _flat_targets(targets) if t not in (-1.0, 1.0)]
+        if bad:
+            raise ValueError(f"{who}: hinge targets must be -1 or +1, got {bad[:3]!r}; map 0/1 "
+                             "labels with 2 * y - 1")
+    elif name in ("binary_cross_entropy", "bce_with_logits"):
+        bad = [t for t in _flat_targets(targets) if not 0.0 <= t <= 1.0]
+        if bad:
+            raise ValueError(f"{who}: {name} targets must be in [0, 1], got {bad[:3]!r}")

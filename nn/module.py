@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from autograd_core import Value
+from nn._checks import quote
 
 StateValue = float | list[float]
 
@@ -157,13 +158,15 @@ class Module:
                 elif not all(_is_number(v) for v in value):
                     bad = next(v for v in value if not _is_number(v))
                     problems.append(f"{key}: expected numbers, found {type(bad).__name__} "
-                                    f"{bad!r}")
+                                    f"{quote(bad)}")
                 else:
                     updates.extend(zip(group, (float(v) for v in value), strict=True))
         if strict and missing:
             problems.append("missing key(s): " + ", ".join(missing))
         if strict and unexpected:
-            problems.append("unexpected key(s): " + ", ".join(unexpected))
+            more = f" and {len(unexpected) - 10} more" if len(unexpected) > 10 else ""
+            problems.append("unexpected key(s): " + ", ".join(quote(k, 60, marks=False) for k in
+                                                              unexpected[:10]) + more)
         if problems:
             raise LoadError(f"error(s) loading state into {type(self).__name__} (the model was "
                             "not changed):\n  " + "\n  ".join(problems) +
@@ -201,7 +204,10 @@ class Module:
 
 
 def _is_number(x: Any) -> bool:
-    return (isinstance(x, (int, float)) and not isinstance(x, bool)) or (
+    """A real number a float can hold (an int of 400 digits is not: float() overflows)."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return _finite_or_special(x)
+    return isinstance(x, float) or (
         hasattr(x, "__float__") and not isinstance(x, (str, bytes, bool, Value, list, dict))
         and _finite_or_special(x))
 
@@ -209,6 +215,6 @@ def _is_number(x: Any) -> bool:
 def _finite_or_special(x: Any) -> bool:
     try:
         math.isfinite(float(x))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return True

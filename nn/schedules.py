@@ -15,20 +15,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
+
+from nn._checks import is_int, is_real
 
 
-def _positive(x: object, what: str, allow_zero: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or (
+def _positive(x: Any, what: str, allow_zero: bool = False) -> float:
+    if not is_real(x) or not math.isfinite(x) or (
             x < 0 if allow_zero else x <= 0):
         need = "a non-negative" if allow_zero else "a positive"
         raise ValueError(f"{what} must be {need} number, got {x!r}")
     return float(x)
 
 
-def _count(x: object, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, int) or x < 1:
+def _count(x: Any, what: str) -> int:
+    if not is_int(x) or x < 1:
         raise ValueError(f"{what} must be a positive int, got {x!r}")
-    return x
+    return int(x)
 
 
 class Schedule:

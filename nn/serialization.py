@@ -19,7 +19,12 @@ Infinity or 1e999 is refused naming the key, and a model with a non-finite weigh
 Saving is atomic and durable: the text goes to a temporary file in the same folder, which is
 flushed to disk (fsync) and then renamed over the target, so a crash or a power loss leaves the
 old file or the new one, never half of one. The new file gets the old file's permissions, or
-those the umask gives new files (not the temporary file's private 0600).
+those the umask gives new files (not the temporary file's private 0600). A save onto a symbolic
+link writes through it (the link stays and points at the new model, as with ``torch.save``);
+a save onto a FIFO, a device, a socket or a folder is refused (ValueError), never replaced.
+Load errors quote text from the file escaped (``\\n``, ``\\x1b``) and cut short, and an integer
+of hundreds of digits is read as the non-finite number it is, so every bad file gives
+:class:`~nn.module.LoadError` and leaves the model unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import stat
 import tempfile
 from typing import Any
 
+from nn._checks import quote
 from nn.module import LoadError, Module
 
 FORMAT = "autograd-core/nn"
@@ -38,6 +44,12 @@ VERSION = 1
 #: load_model builds at most this many parameters (each a Value of ~100 bytes); raise it to
 #: load a bigger model on purpose.
 MAX_PARAMETERS = 2_000_000
+
+
+def _parse_int(digits: str) -> int | float:
+    """JSON integers: a weight with hundreds of digits becomes a float (inf when too big,
+    refused as non-finite), never OverflowError or Python's 4,300-digit ValueError."""
+    return int(digits) if len(digits) <= 20 else float(digits)
 
 
 def _path(path: Any) -> str:
@@ -53,7 +65,8 @@ def _non_finite(state: dict[str, Any]) -> str | None:
         values = value if isinstance(value, list) else [value]
         for i, v in enumerate(values):
             if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isfinite(v):
-                return f"{key}[{i}] = {v}" if isinstance(value, list) else f"{key} = {v}"
+                name = quote(key, 60, marks=False)
+                return f"{name}[{i}] = {v}" if isinstance(value, list) else f"{name} = {v}"
     return None
 
 
@@ -83,7 +96,8 @@ def save(model: Module, path: Any) -> None:
         text = json.dumps(doc, indent=1, allow_nan=False)
     except ValueError as e:  # a non-finite number in the config
         raise ValueError(f"cannot save the model: {e} (in its config)") from None
-    folder = os.path.dirname(os.path.abspath(p))
+    p = _regular_target(p)
+    folder = os.path.dirname(p)
     mode = _new_file_mode(p)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
     try:
@@ -98,6 +112,27 @@ def save(model: Module, path: Any) -> None:
             os.unlink(tmp)
         raise
     _fsync_folder(folder)
+
+
+def _regular_target(p: str) -> str:
+    """The file a save to ``p`` replaces: through a symbolic link (the link stays, its target
+    gets the new model, as torch.save writes through it), and only a regular file or nothing:
+    replacing a FIFO, a device, a socket or a folder would destroy it, not update a model."""
+    target = os.path.realpath(p)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as e:
+        raise OSError(f"cannot save the model to {p!r}: {e.strerror or e}") from None
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a device" if
+                stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        shown = f"{p!r}" + (f" (a link to {target!r})" if target != os.path.abspath(p) else "")
+        raise ValueError(f"cannot save the model to {shown}: it is {kind}, and saving replaces "
+                         "the file; give the path of a .json file")
+    return target
 
 
 def _fsync_folder(folder: str) -> None:
@@ -130,7 +165,7 @@ def read(path: Any) -> dict[str, Any]:
     except OSError as e:
         raise LoadError(f"cannot read {p!r}: {e.strerror or e}") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         raise LoadError(f"{p!r} is not valid JSON (truncated or corrupted?): {e.msg} at line "
                         f"{e.lineno}, column {e.colno}") from None
@@ -141,7 +176,7 @@ def read(path: Any) -> dict[str, Any]:
         raise LoadError(f"{p!r} is not an autograd-core model file (expected a JSON object "
                         f"with \"format\": {FORMAT!r}); write it with model.save(path)")
     if doc.get("version") != VERSION:
-        raise LoadError(f"{p!r} has format version {doc.get('version')!r}; this version of nn "
+        raise LoadError(f"{p!r} has format version {quote(doc.get('version'))}; this version of nn "
                         f"reads version {VERSION}")
     if not isinstance(doc.get("state"), dict):
         raise LoadError(f"{p!r} has no \"state\" object with the weights")
@@ -157,7 +192,8 @@ def load_into(model: Module, path: Any, strict: bool = True) -> None:
     doc = read(path)
     cls = doc.get("class")
     if strict and cls != type(model).__name__:
-        raise LoadError(f"{_path(path)!r} holds a {cls}, not a {type(model).__name__}; load it "
+        raise LoadError(f"{_path(path)!r} holds a "
+                        f"{quote(cls, marks=False)}, not a {type(model).__name__}; load it "
                         "into the same kind of model (or pass strict=False)")
     try:
         model.load_state_dict(doc["state"], strict=strict)
@@ -172,7 +208,7 @@ def load_model(path: Any) -> Module:
     doc = read(path)
     if doc.get("class") != "MLP":
         raise LoadError(f"load_model can rebuild an MLP only; {_path(path)!r} holds a "
-                        f"{doc.get('class')!r}: construct the model yourself and call "
+                        f"{quote(doc.get('class'))}: construct the model yourself and call "
                         "model.load(path)")
     cfg = doc.get("config")
     if not isinstance(cfg, dict):
@@ -181,7 +217,8 @@ def load_model(path: Any) -> Module:
     allowed = {"nin", "nouts", "activation", "output_activation", "init", "seed", "dropout"}
     unknown = set(cfg) - allowed
     if unknown:
-        raise LoadError(f"{_path(path)!r} config has unknown key(s) {sorted(unknown)}")
+        raise LoadError(f"{_path(path)!r} config has unknown key(s) "
+                        f"{', '.join(quote(k, 40) for k in sorted(unknown)[:5])}")
     _check_sizes(cfg, doc["state"], _path(path))
     kwargs = {k: v for k, v in cfg.items() if v is not None or k in ("output_activation",)}
     kwargs.pop("seed", None)
@@ -201,7 +238,7 @@ def _check_sizes(cfg: dict[str, Any], state: dict[str, Any], p: str) -> None:
     raw: list[Any] = [nin] + (nouts if isinstance(nouts, list) else [None])
     if not nouts or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in raw):
         raise LoadError(f"{p!r} has an invalid config: nin must be a positive int and nouts a "
-                        f"non-empty list of them, got nin={nin!r}, nouts={nouts!r}")
+                        f"non-empty list of them, got nin={quote(nin)}, nouts={quote(nouts)}")
     sizes: list[int] = raw
     assert isinstance(nouts, list)
     count = sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(sizes) - 1))

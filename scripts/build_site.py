@@ -63,6 +63,10 @@ class NpmAsset:
     skip: tuple[str, ...] = ()  # name endings left out of copied folders
 
 
+PYODIDE = "314.0.8"  # Python 3.14 in WebAssembly; ships no packages (numpy neither)
+VIZ_JS = "3.31.0"  # Graphviz 16 in WebAssembly
+CODEMIRROR = "5.65.21"  # one file and a Python mode: no bundler needed
+
 VENDOR = (
     NpmAsset("requirejs", "2.3.7",
              "sha512-DouTG8T1WanGok6Qjg2SXuCMzszOo0eHeH9hDZ5Y4x8Je+9JB38HdTLT4/VA8OaUhBa0JPVHJ0pyB"
@@ -79,6 +83,26 @@ VENDOR = (
              # woff/woff2 fonts only: every browser that runs the widgets reads those
              skip=(".map", "/embed.js", "libembed-amd.js", ".LICENSE.txt", ".eot", ".ttf",
                    ".svg")),
+    # the live pages: Python (CPython compiled to WebAssembly), Graphviz, the editor
+    NpmAsset("pyodide", PYODIDE,
+             "sha512-74Wq1kXOC+CCEzAfxuRAO701nAcCMLjf8NrwvWpu8S41dVMXwXmLQ05dYB+F4e46AdnGo0oq7YHSV"
+             "UpHsoarLQ==",
+             {f"package/{f}": f"pyodide/{f}" for f in (
+                 "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json", "package.json")}),
+    NpmAsset("@viz-js/viz", VIZ_JS,
+             "sha512-r7zlQdRvcwvIpjHGgs+KNWHeE/P5/Dq7k8ZAKaMCbZqomxCBJV78gVuQYaHzFVca+kB0mX0fMW9UFev"
+             "COBG50A==",
+             {"package/dist/viz-global.js": "viz/viz-global.js",
+              "package/lib/metadata.js": "viz/metadata.js"}),
+    NpmAsset("codemirror", CODEMIRROR,
+             "sha512-6teYk0bA0nR3QP0ihGMoxuKzpl5W80FpnHpBJpgy66NK3cZv5b/d/HY8PnRvfSsCG1MTfr92u2WU"
+             "l+wT0E40mQ==",
+             {"package/lib/codemirror.js": "codemirror/codemirror.js",
+              "package/lib/codemirror.css": "codemirror/codemirror.css",
+              "package/mode/python/python.js": "codemirror/python.js",
+              "package/addon/edit/matchbrackets.js": "codemirror/matchbrackets.js",
+              "package/LICENSE": "codemirror/LICENSE"}),
 )
 
 
@@ -141,7 +165,9 @@ def vendor(static: Path) -> None:
 def nav(root: str, here: str = "") -> str:
     """The navigation bar; ``root`` is the relative path to the site's top ('' or '../')."""
     items = [("index.html", "Course"), ("lessons/index.html", "Lessons"),
-             ("steps/index.html", "Step-throughs"), ("playground/index.html", "Playground"),
+             ("live/lab.html", "Lab (live)"), ("live/playground.html", "Playground (live)"),
+             ("steps/index.html", "Step-throughs"),
+             ("playground/index.html", "Playground (recorded)"),
              ("pictures/index.html", "Pictures"), ("api/index.html", "API reference")]
     return "".join(
         f'<span class="here">{label}</span>' if href == here else
@@ -219,6 +245,69 @@ def describe_lesson(nb: Any, stem: str) -> Lesson:
     return Lesson(stem, title, summary)
 
 
+# lines left out when a cell runs in the browser (notebook magics; numpy and matplotlib imports,
+# whose users are static anyway)
+_BROWSER_SKIPS = re.compile(
+    r"^\s*(%.*|!.*|import numpy( as np)?|import matplotlib.*|from matplotlib.*)\s*$")
+#: what makes a cell static on the page, and the reason the page gives
+_STATIC: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bnp\.|\bnumpy\b"), "it needs numpy, which the browser's Python (Pyodide) "
+     "does not have"),
+    (re.compile(r"\bplt\b|matplotlib|\bplot_\w+\(|\bimshow\b|playground_cmap"),
+     "it draws with matplotlib, which needs numpy"),
+    (re.compile(r"step_slider|ipywidgets|\bwidgets\b|interact"), "it is a Jupyter widget (its "
+     "saved frames above still step through)"),
+    (re.compile(r"\bcompile\(|compiled\s*=\s*True|\.forward\(X"),
+     "it runs the compiler's numpy backend"),
+    (re.compile(r"nn\.data\.(?!xor\b|study_hours\b)\w+|\bload_digits\b|sklearn"),
+     "its data set is made with numpy"),
+    (re.compile(r"save_gif|save_html|\brender\(|torch"),
+     "it writes pictures with programs the browser does not have"),
+)
+
+
+def live_cells(nb: Any) -> list[dict[str, Any]]:
+    """For each code cell of a lesson: whether it runs in the browser, the code that runs (the
+    cell without magics and numpy imports) or why the page keeps it static. A cell that uses a
+    name only a static cell defines is static too."""
+    import ast
+
+    out: list[dict[str, Any]] = []
+    from_static: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines()
+                         if not _BROWSER_SKIPS.match(line))
+        why = next((reason for pattern, reason in _STATIC if pattern.search(code)), None)
+        defined: set[str] = set()
+        used: set[str] = set()
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            tree = None
+            why = why or "it is not plain Python (a notebook command)"
+        if tree is not None:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name):
+                    (defined if isinstance(node.ctx, ast.Store) else used).add(node.id)
+                elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    defined.add(node.name)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+            missing = sorted((used - defined) & from_static)
+            if why is None and missing:
+                why = (f"it uses {', '.join(missing[:3])}, made by a cell above that cannot run "
+                       "here")
+        if why is None:
+            from_static -= defined
+            out.append({"run": True, "code": code})
+        else:
+            from_static |= defined
+            out.append({"run": False, "why": why})
+    return out
+
+
 def render_lessons(files: Sequence[Path], out: Path, index: bool = True) -> list[Lesson]:
     """Each notebook as lessons/NN_name.html, with its committed outputs (nothing is run),
     and (``index``) the list of lessons as lessons/index.html."""
@@ -249,8 +338,12 @@ def render_lessons(files: Sequence[Path], out: Path, index: bool = True) -> list
         nb = nbformat.read(f, as_version=4)
         nb.cells = [c for c in nb.cells if c.source.strip() or c.get("outputs")]
         lesson = describe_lesson(nb, f.stem)
+        cells = live_cells(nb)
+        runnable = sum(c["run"] for c in cells)
         body, _ = exporter.from_notebook_node(nb, resources={
             "site_root": "../", "nav": nav("../", "lessons/index.html"),
+            "live_cells": json.dumps(cells).replace("</", "<\\/"),
+            "live_summary": f"{runnable} of {len(cells)}",
             "metadata": {"name": lesson.title}})
         # links between lessons point at the rendered pages
         body = re.sub(r'href="(?:\./)?([0-9][0-9]_[A-Za-z0-9_]+)\.(?:ipynb|py)(#[^"]*)?"',
@@ -538,6 +631,160 @@ def build_playground(out: Path, grid_name: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# the live pages: the engine in the browser (Pyodide in a Web Worker)
+# ---------------------------------------------------------------------------------------------
+
+LIVE_TEMPLATE = TEMPLATE / "live"
+LIVE_FILES = ("client.js", "worker.js", "lab.js", "playground.js", "lesson.js", "live.css")
+BYO_EXERCISE = "07.value_class"
+
+
+def pure_wheel(dest: Path) -> Path:
+    """The project as a pure ``py3-none-any`` wheel (setup.py leaves the C accelerator out
+    when ``AUTOGRAD_CORE_PURE=1``): what Pyodide can load."""
+    dest.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, AUTOGRAD_CORE_PURE="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    base = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(dest)]
+    # the environment's own setuptools first (no download); else pip's isolated build
+    done = subprocess.run([*base, "--no-build-isolation"], env=env, capture_output=True,
+                          text=True, cwd=ROOT)
+    if done.returncode != 0:
+        done = subprocess.run(base, env=env, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"building the pure wheel failed:\n{done.stderr}")
+    wheels = sorted(dest.glob("autograd_core-*-py3-none-any.whl"))
+    if not wheels:
+        raise SystemExit(f"pip wheel made no py3-none-any wheel in {dest}: "
+                         f"{[f.name for f in dest.iterdir()]}")
+    return wheels[-1]
+
+
+def _zip(path: Path, files: Iterable[tuple[Path, str]]) -> Path:
+    """A zip of (file, name inside) pairs, in a fixed order with fixed dates (reproducible)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for src, name in sorted(files, key=lambda f: f[1]):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, src.read_bytes())
+    return path
+
+
+def _python_files(folder: Path, prefix: str) -> list[tuple[Path, str]]:
+    return [(f, f"{prefix}/{f.relative_to(folder).as_posix()}") for f in folder.rglob("*")
+            if f.is_file() and "__pycache__" not in f.parts and not f.name.endswith(".pyc")]
+
+
+def _needs_numpy(source: str) -> bool:
+    """Whether a module imports numpy when it is imported (at its top level)."""
+    import ast
+
+    for node in ast.parse(source).body:
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        if any(n == "numpy" or n.startswith("numpy.") for n in names):
+            return True
+    return False
+
+
+def python_archives(py: Path) -> list[dict[str, Any]]:
+    """What the worker unpacks into site-packages: the pure wheel, the ``graphviz`` package
+    (pure Python, a dependency of viz), and the runtime (live_runtime.py and the course's
+    exercise checker, without the lesson modules that import numpy)."""
+    import graphviz
+
+    wheel = pure_wheel(py)
+    gv_dir = Path(graphviz.__file__).parent
+    gv_version = getattr(graphviz, "__version__", "0")
+    gv = _zip(py / f"graphviz-{gv_version}.zip", _python_files(gv_dir, "graphviz"))
+    exercises = ROOT / "notebooks" / "exercises"
+    runtime_files = [(LIVE_TEMPLATE / "live_runtime.py", "live_runtime.py")]
+    runtime_files += [(f, f"exercises/{f.name}") for f in sorted(exercises.glob("*.py"))
+                      if not _needs_numpy(f.read_text(encoding="utf-8"))]
+    runtime = _zip(py / "runtime.zip", runtime_files)
+    return [{"name": wheel.name, "format": "wheel"}, {"name": gv.name, "format": "zip"},
+            {"name": runtime.name, "format": "zip"}]
+
+
+def _cell_sources(notebook: Path) -> list[str]:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def byo_code() -> str:
+    """Lesson 7's "your turn" cell (the learner's Value class), without its check(...) line."""
+    for nb in lesson_files("07"):
+        for src in _cell_sources(nb):
+            if f'check("{BYO_EXERCISE}"' in src:
+                return "\n".join(line for line in src.splitlines()
+                                 if not line.startswith("check(")).rstrip() + "\n"
+    raise SystemExit(f"lesson 07 has no cell calling check(\"{BYO_EXERCISE}\", ...)")
+
+
+LAB_CODE = """from autograd_core import Value
+
+# f = (x + y) z, the lectures' first example
+x = Value(-2.0, label="x")
+y = Value(5.0, label="y")
+z = Value(-4.0, label="z")
+q = x + y;  q.label = "q"
+f = q * z;  f.label = "f"
+f.backward()
+print("f =", f.data)
+print("df/dx =", x.grad, " df/dy =", y.grad, " df/dz =", z.grad)
+"""
+
+
+def _versions_of_vendor(static: Path) -> dict[str, str]:
+    lock = json.loads((static / "vendor" / "pyodide" / "pyodide-lock.json").read_text())
+    meta = (static / "vendor" / "viz" / "metadata.js").read_text()
+    graphviz = re.search(r'graphvizVersion = "([^"]+)"', meta)
+    return {"python": lock["info"]["python"], "pyodide": PYODIDE, "viz_js": VIZ_JS,
+            "graphviz": graphviz.group(1) if graphviz else "?", "codemirror": CODEMIRROR}
+
+
+def build_live(out: Path) -> dict[str, Any]:
+    """site/live/: the lab and the live playground, and the Python they load."""
+    live = out / "live"
+    py = live / "py"
+    py.mkdir(parents=True, exist_ok=True)
+    for f in LIVE_FILES:
+        shutil.copy(LIVE_TEMPLATE / f, live / f)
+    archives = python_archives(py)
+    versions = _versions_of_vendor(out / "_static")
+    (py / "manifest.json").write_text(json.dumps(
+        {"pyodide": PYODIDE, "archives": archives}, indent=1), encoding="utf-8")
+    values = {"@@NAV@@": nav("../", "live/lab.html"), "@@PYTHON@@": versions["python"],
+              "@@PYODIDE@@": PYODIDE, "@@GRAPHVIZ@@": versions["graphviz"],
+              "@@CODEMIRROR@@": CODEMIRROR, "@@LAB_CODE@@": html.escape(LAB_CODE),
+              "@@BYO_CODE@@": html.escape(byo_code())}
+    for name in ("lab.html", "playground.html"):
+        text = (LIVE_TEMPLATE / name).read_text(encoding="utf-8")
+        values["@@NAV@@"] = nav("../", f"live/{name}")
+        for k, v in values.items():
+            text = text.replace(k, v)
+        (live / name).write_text(text, encoding="utf-8")
+    vendor_dir = out / "_static" / "vendor"
+    files = [(f"_static/vendor/pyodide/{f}", (vendor_dir / "pyodide" / f).stat().st_size)
+             for f in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs",
+                       "pyodide.mjs", "pyodide-lock.json")]
+    files.append(("_static/vendor/viz/viz-global.js",
+                  (vendor_dir / "viz" / "viz-global.js").stat().st_size))
+    files.append(("_static/vendor/codemirror/ (4 files)", sum(
+        (vendor_dir / "codemirror" / f).stat().st_size
+        for f in ("codemirror.js", "python.js", "matchbrackets.js", "codemirror.css"))))
+    files += [(f"live/py/{a['name']}", (py / a["name"]).stat().st_size) for a in archives]
+    files.append(("live/ pages and scripts", sum(
+        f.stat().st_size for f in live.iterdir() if f.is_file())))
+    log(f"live pages: {sum(s for _, s in files) / 1e6:.1f} MB to download "
+        f"(Pyodide {PYODIDE}, Python {versions['python']})")
+    return {"versions": versions, "files": files}
+
+
+# ---------------------------------------------------------------------------------------------
 # API reference and the index
 # ---------------------------------------------------------------------------------------------
 
@@ -562,8 +809,41 @@ def build_api(out: Path) -> None:
     log(f"API reference: {sum(1 for _ in api.rglob('*.html'))} pages")
 
 
+def _live_section(live: dict[str, Any] | None) -> str:
+    if not live:
+        return ""
+    v = live["versions"]
+    rows = "\n".join(f"<tr><td><code>{html.escape(name)}</code></td>"
+                     f'<td style="text-align:right">{size / 1e6:.2f} MB</td></tr>'
+                     for name, size in live["files"])
+    total = sum(size for _, size in live["files"])
+    return f"""<h2>Live: the engine in your browser</h2>
+<ul class="cards">
+<li><a href="live/lab.html">Lab</a> <span class="muted">write Value expressions, run them with
+the real engine, see their graph and backward pass step by step; build your own engine with
+the course's checker answering</span></li>
+<li><a href="live/playground.html">Playground (live)</a> <span class="muted">TensorFlow
+Playground's data sets and controls, trained as you watch by nn.MLP and SGD on this
+engine</span></li>
+</ul>
+<p class="muted" id="live-about">Python {html.escape(v["python"])} on Pyodide
+{html.escape(v["pyodide"])} (npm <code>pyodide@{html.escape(v["pyodide"])}</code>), Graphviz
+{html.escape(v["graphviz"])} in WebAssembly (npm
+<code>@viz-js/viz@{html.escape(v["viz_js"])}</code>),
+CodeMirror {html.escape(v["codemirror"])}, and autograd-core as a pure wheel built with this
+site. Python runs in a Web Worker; nothing is fetched from outside this folder. The live pages
+need the folder served (browsers refuse workers from files):
+<code>make serve</code> (or <code>python -m http.server -d site</code>), then
+http://127.0.0.1:8000/. What a first visit
+downloads ({total / 1e6:.1f} MB; the browser caches it):</p>
+<table class="muted" id="live-files">
+{rows}
+</table>
+"""
+
+
 def build_index(out: Path, lessons: Iterable[Lesson], steps: list[tuple[str, str, str]],
-                playground: dict[str, Any]) -> None:
+                playground: dict[str, Any], live: dict[str, Any] | None = None) -> None:
     lesson_items = "\n".join(
         f'<li><a href="lessons/{x.stem}.html">{html.escape(x.title)}</a>'
         f'<div class="muted">{html.escape(x.summary)}</div></li>' for x in lessons)
@@ -582,7 +862,7 @@ lessons show their saved outputs, the step-throughs and the playground run on th
 </ol>
 <p class="muted">To run and change the lessons: <code>make lab</code> in a clone of the project
 (JupyterLab on the notebooks folder).</p>
-<h2>Backward, step by step</h2>
+{_live_section(live)}<h2>Backward, step by step</h2>
 <ul class="cards">
 {step_items}
 </ul>
@@ -602,13 +882,55 @@ on {time.strftime("%Y-%m-%d")}.</p>"""
     (out / "index.html").write_text(page(TITLE, body, "", "index.html"), encoding="utf-8")
 
 
+def favicon() -> bytes:
+    """A 16 x 16 PNG in the site's blue (browsers ask for /favicon.ico; without one the served
+    site logs a 404 on every page)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes((8, 119, 189)) * 16 for _ in range(16))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
 def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+MARKER = ".autograd-core-site"  # in every folder this builder made, so it may replace it
+
+
+def _older_build(out: Path) -> bool:
+    """A site this builder made before it wrote its marker: its stylesheet and its index."""
+    index = out / "index.html"
+    return ((out / "_static" / "site.css").is_file() and index.is_file()
+            and html.escape(TITLE) in index.read_text(encoding="utf-8", errors="replace"))
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse to replace a folder the builder did not make (``--out .`` would otherwise delete
+    the checkout): ``out`` must be missing, empty, or hold the builder's marker file."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise SystemExit(f"--out {out}: that is a file, not a folder; name a new folder "
+                         "(e.g. --out site)")
+    if (out / MARKER).is_file() or not any(out.iterdir()) or _older_build(out):
+        return
+    raise SystemExit(f"--out {out}: that folder exists and was not made by this builder (it "
+                     f"has no {MARKER} file), so it is left alone instead of being replaced. "
+                     "Name a new or empty folder (e.g. --out site), or delete it yourself.")
+
+
 def build(out: Path, grid: str = "full", lessons: str | None = None, api: bool = True,
-          pictures: bool = True) -> dict[str, Any]:
-    """Build the whole site into ``out`` (replaced) and return what was made and how long."""
+          pictures: bool = True, live: bool = True) -> dict[str, Any]:
+    """Build the whole site into ``out`` (replaced, when this builder made it) and return what
+    was made and how long."""
+    check_out_folder(out)
     os.environ.setdefault("MPLBACKEND", "Agg")
     t0 = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent if out.parent.exists() else None))
@@ -617,6 +939,9 @@ def build(out: Path, grid: str = "full", lessons: str | None = None, api: bool =
         static.mkdir(parents=True)
         shutil.copy(TEMPLATE / "site.css", static / "site.css")
         vendor(static)
+        (tmp / MARKER).write_text("made by scripts/build_site.py; it replaces this folder\n")
+        (tmp / "favicon.ico").write_bytes(favicon())
+        live_info = build_live(tmp) if live else None
         files = lesson_files(lessons)
         made_lessons = render_lessons(files, tmp)
         steps = build_steps(tmp)
@@ -625,7 +950,7 @@ def build(out: Path, grid: str = "full", lessons: str | None = None, api: bool =
         meta = build_playground(tmp, grid)
         if api:
             build_api(tmp)
-        build_index(tmp, made_lessons, steps, meta)
+        build_index(tmp, made_lessons, steps, meta, live_info)
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
@@ -635,23 +960,28 @@ def build(out: Path, grid: str = "full", lessons: str | None = None, api: bool =
     seconds = time.perf_counter() - t0
     size = folder_size(out)
     log(f"built {out} in {seconds:.0f} s: {size / 1e6:.1f} MB, {len(made_lessons)} lessons")
-    return {"seconds": seconds, "bytes": size, "lessons": [x.stem for x in made_lessons]}
+    return {"seconds": seconds, "bytes": size, "lessons": [x.stem for x in made_lessons],
+            "live": live_info}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (replaced)")
+    ap.add_argument("--out", type=Path, default=ROOT / "site",
+                    help="output folder (replaced if this builder made it; else refused "
+                         "unless empty)")
     ap.add_argument("--grid", choices=sorted(GRIDS), default=os.environ.get("SITE_GRID", "full"),
                     help="the playground's training grid (tiny: 2 runs, for tests)")
     ap.add_argument("--lessons", default=None,
                     help="only lessons whose file name starts with one of these (comma-separated)")
     ap.add_argument("--no-api", action="store_true", help="skip the API reference")
     ap.add_argument("--no-pictures", action="store_true", help="skip the picture gallery")
+    ap.add_argument("--no-live", action="store_true", help="skip the live pages (Pyodide)")
     args = ap.parse_args(argv)
     info = build(args.out.resolve(), args.grid, args.lessons, not args.no_api,
-                 not args.no_pictures)
+                 not args.no_pictures, not args.no_live)
     print(f"site: {args.out}/index.html  ({info['bytes'] / 1e6:.1f} MB, built in "
-          f"{info['seconds']:.0f} s; open it in a browser, no server needed)")
+          f"{info['seconds']:.0f} s). Open it in a browser; the live pages need the folder "
+          f"served: python -m http.server -d {args.out}")
     return 0
 
 

@@ -7,7 +7,7 @@ EXTRAS=test WITH_TORCH=1 bash scripts/setup.sh || exit 1
 export MPLBACKEND=Agg
 
 status=0
-echo "== ruff"; .venv/bin/ruff check autograd_core nn viz tests benchmarks scripts || status=1
+echo "== ruff"; .venv/bin/ruff check autograd_core nn viz tests benchmarks scripts docs/site_template/live || status=1
 echo "== mypy"; .venv/bin/mypy || status=1
 echo "== pytest"; .venv/bin/python -m pytest "$@"; rc=$?
 if [ $rc -eq 5 ]; then echo "pytest collected no tests"; rc=1; fi

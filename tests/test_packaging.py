@@ -62,6 +62,7 @@ def test_wheel_has_license_types_and_metadata(dist: dict[str, Path]) -> None:
     for pkg in PACKAGES:
         assert f"{pkg}/py.typed" in names and f"{pkg}/__init__.py" in names
     assert f"{info}/licenses/LICENSE" in names
+    assert "autograd_core/op_signatures.pyi" in names  # the op methods' types, for users' mypy
     assert not any(n.startswith(("tests/", "notebooks/", "scripts/")) for n in names)
     assert meta["Name"] == "autograd-core" and meta["Version"] == VERSION
     assert meta["License-Expression"] == "MIT" and meta["Requires-Python"] == ">=3.10"

@@ -4,11 +4,14 @@ The command line (``python -m viz "(x+y)*z" x=-2 y=5 z=-4``) builds its graph he
 
 * numbers (``2``, ``0.5``, ``1e-3``) and variable names, each given a value (``x=-2``);
 * ``+ - * / ** %`` and unary ``-``/``+``, with parentheses;
-* calls of the engine's functions: ``tanh exp log sqrt sigmoid relu softplus abs``, the
-  trigonometric, hyperbolic and logarithmic ones (``sin cos tan asin acos atan sinh cosh asinh
-  acosh atanh log1p expm1 log2 log10 exp2 sinc``) and ``sign floor ceil round trunc`` with one
-  argument; ``maximum(a, b) minimum(a, b) atan2(y, x) hypot(a, b)`` with two;
-  ``leaky_relu(x, slope)`` and ``elu(x, alpha)`` with an optional constant second one.
+* calls of the engine's ops by their method names, read from the op table: one argument for
+  ``tanh exp log sqrt sin ... floor round`` and ``abs``; two, either a variable, for
+  ``maximum(a, b) minimum(a, b) atan2(y, x) hypot(a, b) remainder(a, b)``; optional constant
+  ones where the method has them (``leaky_relu(x, slope)``, ``elu(x, alpha)``,
+  ``clamp(x, lo, hi)``).
+
+Arithmetic on two constants is folded with the engine's own float rules, so ``x + (-10)**401``
+adds the -inf the engine computes.
 
 Anything else (attribute access, subscripts, strings, keyword arguments, comparisons, lambdas,
 ``__import__('os').system(...)``) is rejected before anything is computed, with an error that
@@ -19,35 +22,36 @@ from __future__ import annotations
 
 import ast
 import keyword
-import math
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from autograd_core import scalar_math
+from autograd_core.rules import ADD, DIV, MUL, POW, REMAINDER, RULES, SUB, Rule
 from autograd_core.value import Value
 
-#: The functions an expression may call: name -> (how many arguments, what it does).
-FUNCTIONS: dict[str, tuple[tuple[int, int], Callable[..., Value]]] = {
-    "tanh": ((1, 1), lambda v: v.tanh()),
-    "exp": ((1, 1), lambda v: v.exp()),
-    "log": ((1, 1), lambda v: v.log()),
-    "sqrt": ((1, 1), lambda v: v.sqrt()),
-    "sigmoid": ((1, 1), lambda v: v.sigmoid()),
-    "relu": ((1, 1), lambda v: v.relu()),
-    "softplus": ((1, 1), lambda v: v.softplus()),
-    "abs": ((1, 1), lambda v: abs(v)),
-    "leaky_relu": ((1, 2), lambda v, k=0.01: v.leaky_relu(k)),
-    "elu": ((1, 2), lambda v, k=1.0: v.elu(k)),
-}
-# one-argument Value methods, called by their own names (sin(x) is x.sin())
-for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
-              "atanh", "log1p", "expm1", "log2", "log10", "exp2", "sinc", "sign", "floor", "ceil",
-              "round", "trunc"):
-    FUNCTIONS[_name] = ((1, 1), lambda v, _m=_name: getattr(v, _m)())
+# Python's builtins that call an op of the table given as an operator (abs(x) is x.__abs__())
+_BUILTIN_CALLS: dict[str, Callable[..., Value]] = {"abs": abs}
+
+
+def _functions() -> dict[str, tuple[tuple[int, int], Callable[..., Value]]]:
+    """name -> (how many arguments, the function): every op of the table that is a Value method
+    (``sin(x)`` is ``x.sin()``, ``leaky_relu(x, 0.2)`` is ``x.leaky_relu(0.2)``), and ``abs``."""
+    out: dict[str, tuple[tuple[int, int], Callable[..., Value]]] = {}
+    for rule in RULES.values():
+        if rule.operator in _BUILTIN_CALLS and rule.arity == 1:
+            out[rule.operator] = ((1, 1), _BUILTIN_CALLS[rule.operator])
+        if rule.method is not None:
+            n = 2 if rule.arity == 2 else 1
+            out[rule.method] = ((n, n + len(rule.params)), getattr(Value, rule.method))
+    return out
+
+
+#: The functions an expression may call: name -> (how many arguments, what it does), made from
+#: the op table (:mod:`autograd_core.rules`).
+FUNCTIONS = _functions()
 #: Two-argument functions whose second argument may be a variable too (a Value).
-TWO_VALUES = ("maximum", "minimum", "atan2", "hypot")
-for _name in TWO_VALUES:
-    FUNCTIONS[_name] = ((2, 2), lambda a, b, _m=_name: getattr(a, _m)(b))
+TWO_VALUES = tuple(r.method for r in RULES.values() if r.method is not None and r.arity == 2)
 
 MAX_LENGTH = 2000
 
@@ -60,6 +64,9 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Mod: lambda a, b: a % b,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
+# the op table's row for each operator, to fold two constants the way the engine computes them
+_CONSTANT_RULES: dict[type, Rule] = {ast.Add: ADD, ast.Sub: SUB, ast.Mult: MUL, ast.Div: DIV,
+                                     ast.Pow: POW, ast.Mod: REMAINDER}
 
 _WHAT: dict[type, str] = {
     ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
@@ -239,7 +246,7 @@ def _evaluate(root: ast.AST, leaves: Mapping[str, Value], text: str, width: int)
         k = len(_children(node))
         args = done[len(done) - k:] if k else []
         del done[len(done) - k:]
-        out = _combine(node, args, leaves)
+        out = _combine(node, args, leaves, text)
         if isinstance(out, Value) and out.label is None:
             seg = ast.get_source_segment(text, node)
             if seg is not None and len(seg) <= width:
@@ -258,10 +265,15 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _combine(node: ast.AST, args: list[Any], leaves: Mapping[str, Value]) -> Any:
+def _combine(node: ast.AST, args: list[Any], leaves: Mapping[str, Value], text: str) -> Any:
     """One node's value from its children's values (``args``, in source order)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-        return float(node.value)
+        try:
+            return float(node.value)
+        except OverflowError:  # as Value(10**400) does, a whole number past the float range
+            raise ExprError(f"the whole number at column {node.col_offset + 1} "
+                            f"({len(str(node.value))} digits) is beyond the float range (about "
+                            "1.8e308); write it as a float, such as 1e400 (inf)") from None
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
@@ -281,14 +293,7 @@ def _combine(node: ast.AST, args: list[Any], leaves: Mapping[str, Value]) -> Any
 
 
 def _constant_op(op: ast.operator, a: float, b: float) -> float:
-    """Arithmetic on two constants, with the engine's IEEE conventions (no exceptions)."""
-    if isinstance(op, ast.Mod) and b == 0:
-        return math.nan  # a % 0, as the engine's remainder
-    try:
-        return float(_BINOPS[type(op)](a, b))
-    except ZeroDivisionError:
-        return math.copysign(math.inf, a) if a != 0 else math.nan
-    except OverflowError:
-        return math.inf
-    except (ValueError, TypeError):  # complex results, e.g. (-8) ** 0.5
-        return math.nan
+    """Arithmetic on two constants, folded with the engine's own rule for the operator (its
+    float backend), so a folded constant is the number the engine computes: ``(-10)**401`` is
+    -inf, ``1/-0.0`` is -inf, ``0**-1`` is inf, ``a % 0`` is nan."""
+    return float(_CONSTANT_RULES[type(op)].forward(scalar_math, a, b, None))

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd_core.backward import reverse_topological
+from autograd_core.rules import activations
 from autograd_core.value import Value
 from viz.display import Graph
 
@@ -58,7 +59,7 @@ HIGHLIGHT = "#d62728"
 DEFAULT_MAX_NODES = 250
 
 #: Ops that ``collapse_neurons`` folds into a neuron (after the weighted sum and bias).
-ACTIVATIONS = frozenset({"tanh", "relu", "sigmoid", "leaky_relu", "elu", "softplus"})
+ACTIVATION_OPS = frozenset(rule.name for rule in activations())
 
 _KIND_TEXT = {
     "input": "input",
@@ -177,7 +178,7 @@ def _find_neurons(order: list[Value], consumers: Mapping[int, int],
             top = nxt
             nxt = consumer_of.get(id(top)) if consumers.get(id(top)) == 1 else None
         act = None
-        if nxt is not None and nxt.op in ACTIVATIONS:
+        if nxt is not None and nxt.op in ACTIVATION_OPS:
             scale = _num(nxt.local_grads[0])
             edges = [(j, u, g * scale) for j, u, g in edges]
             members.append(nxt)

@@ -18,9 +18,9 @@ from typing import Any
 import graphviz
 
 from autograd_core.value import Value
+from viz.colors import NEGATIVE, POSITIVE  # the one colour convention (Playground blue/orange)
 from viz.display import Graph
 from viz.graph import fmt
-from viz.plots import NEGATIVE, POSITIVE  # the one colour convention (Playground blue/orange)
 
 __all__ = ["NEGATIVE", "POSITIVE", "activation_name", "draw_network", "weight_label_positions",
            "weight_style"]

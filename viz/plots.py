@@ -8,7 +8,7 @@
   point, ``backward()``), so the derivatives drawn are the op table's, not a second copy.
 
 The colour convention of every picture in the project (plots, network diagrams, lessons) is
-TensorFlow Playground's, defined here once: :data:`POSITIVE` blue for class 1 / +1, positive
+TensorFlow Playground's (:mod:`viz.colors`): :data:`POSITIVE` blue for class 1 / +1, positive
 values and positive weights; :data:`NEGATIVE` orange for class 0 / -1, negative values and
 negative weights. Decision regions shade from orange (output 0 or negative) to blue (output 1
 or positive) on a *fixed* scale (0..1 for probabilities, symmetric around the threshold for
@@ -22,16 +22,15 @@ Save with ``fig.savefig("plot.png")``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from autograd_core import Value, no_grad
+from autograd_core.rules import activations
+from viz.colors import NEGATIVE, POSITIVE
 
-#: TensorFlow Playground's blue: class 1 (or +1), positive values, positive weights.
-POSITIVE = "#0877bd"
-#: TensorFlow Playground's orange: class 0 (or -1), negative values, negative weights.
-NEGATIVE = "#f59322"
+if TYPE_CHECKING:  # numpy is imported by the functions that use it, so the colours and
+    import numpy as np  # names here import where numpy is missing (the browser)
+
 PLAYGROUND_BLUE = POSITIVE
 PLAYGROUND_ORANGE = NEGATIVE
 #: Colours of classes 0, 1, 2, ...: binary labels are orange (0 / -1) and blue (1 / +1).
@@ -41,14 +40,15 @@ CLASS_COLORS = [NEGATIVE, POSITIVE, "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
 TRAIN_COLOR = POSITIVE
 VALIDATION_COLOR = NEGATIVE
 
-#: The activations :func:`plot_activations` knows: name -> (title, Value -> Value).
+# How plot_activations titles an activation of the op table (others: their symbol)
+_TITLES = {"sigmoid": "sigmoid  1/(1+e^-x)", "tanh": "tanh", "relu": "ReLU  max(x, 0)",
+           "leaky_relu": "leaky ReLU (slope 0.01)", "elu": "ELU (alpha 1)",
+           "softplus": "softplus  log(1+e^x)"}
+#: The activations :func:`plot_activations` knows: name -> (title, Value -> Value): the op
+#: table's activations (:func:`autograd_core.rules.activations`), then two built from ops.
 ACTIVATIONS: dict[str, tuple[str, Callable[[Value], Value]]] = {
-    "sigmoid": ("sigmoid  1/(1+e^-x)", lambda v: v.sigmoid()),
-    "tanh": ("tanh", lambda v: v.tanh()),
-    "relu": ("ReLU  max(x, 0)", lambda v: v.relu()),
-    "leaky_relu": ("leaky ReLU (slope 0.01)", lambda v: v.leaky_relu(0.01)),
-    "elu": ("ELU (alpha 1)", lambda v: v.elu(1.0)),
-    "softplus": ("softplus  log(1+e^x)", lambda v: v.softplus()),
+    **{r.name: (_TITLES.get(r.name, r.symbol), getattr(Value, str(r.method)))
+       for r in activations()},
     "hard_tanh": ("hard tanh  clamp(x, -1, 1)", lambda v: v.clamp(-1.0, 1.0)),
     "softsign": ("softsign  x/(1+|x|)", lambda v: v / (1 + abs(v))),
 }
@@ -160,6 +160,8 @@ def decision_grid(model: Callable[[list[float]], Any], xlim: tuple[float, float]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The model evaluated on a resolution x resolution grid (under ``no_grad``: no graph is
     built). Returns ``xx, yy, out`` with ``out`` of shape (resolution, resolution, n_outputs)."""
+    import numpy as np
+
     xs = np.linspace(xlim[0], xlim[1], resolution)
     ys = np.linspace(ylim[0], ylim[1], resolution)
     xx, yy = np.meshgrid(xs, ys)
@@ -200,6 +202,8 @@ def plot_decision_boundary(model: Callable[[list[float]], Any], X: Any, y: Any, 
         where the output changes by more than 1% of the scale); points take
         their class's colour (the lower label orange, the higher blue).
     """
+    import numpy as np
+
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -277,6 +281,8 @@ def playground_cmap() -> Any:
 
 def _ramp(a: str, b: str, n: int = 256) -> list[tuple[float, float, float]]:
     """A colour ramp a -> white -> b."""
+    import numpy as np
+
     ca = np.array([int(a[k:k + 2], 16) / 255 for k in (1, 3, 5)])
     cb = np.array([int(b[k:k + 2], 16) / 255 for k in (1, 3, 5)])
     white = np.ones(3)
@@ -300,6 +306,8 @@ def _class_colors(k: int) -> list[str]:
 def activation_curve(name: str, xs: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f(x) and f'(x) of an activation at each x, computed by the engine: one Value per point,
     ``backward()``, read ``x.grad`` (so f' is the op table's local gradient)."""
+    import numpy as np
+
     if name not in ACTIVATIONS:
         raise KeyError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
     fn = ACTIVATIONS[name][1]
@@ -326,6 +334,8 @@ def plot_activations(names: Sequence[str] | None = None, xlim: tuple[float, floa
     Returns:
         the Figure.
     """
+    import numpy as np
+
     names = list(names) if names is not None else list(ACTIVATIONS)
     for n in names:
         if n not in ACTIVATIONS:

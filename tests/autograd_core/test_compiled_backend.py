@@ -9,9 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograd_core import Value
-from autograd_core import numpy_math as NM
-from autograd_core import scalar_math as F
+from autograd_core import Value, numpy_math, scalar_math
 from autograd_core.compiled import DataDependentError, compile
 from autograd_core.functional import mean
 
@@ -27,20 +25,21 @@ def same(a: Any, b: Any) -> None:
 
 
 @pytest.mark.parametrize("name", ["exp", "expm1", "log", "log1p", "sqrt", "tanh", "sigmoid",
-                                  "softplus", "relu", "sign", "step"])
+                                  "softplus", "relu", "sign"])
 def test_unary_functions_match_the_float_backend(name: str) -> None:
     x = np.array(SPECIAL)
-    with NM.ieee():
-        got = getattr(NM, name)(x)
-    same(got, [getattr(F, name)(v) for v in SPECIAL])
+    with np.errstate(all="ignore"):
+        got = getattr(numpy_math, name)(x)
+    same(got, [getattr(scalar_math, name)(v) for v in SPECIAL])
 
 
 @pytest.mark.parametrize("name", ["div", "power"])
 def test_binary_functions_match_the_float_backend(name: str) -> None:
     a, b = np.meshgrid(np.array(SPECIAL), np.array(SPECIAL + [1 / 3, 3.0, -2.0]))
-    with NM.ieee():
-        got = getattr(NM, name)(a.ravel(), b.ravel())
-    want = [getattr(F, name)(x, y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist())]
+    with np.errstate(all="ignore"):
+        got = getattr(numpy_math, name)(a.ravel(), b.ravel())
+    want = [getattr(scalar_math, name)(x, y)
+            for x, y in zip(a.ravel().tolist(), b.ravel().tolist())]
     if name == "power":
         # IEEE pow: a negative base to a non-integer power is nan, also where the magnitude
         # overflows; scalar_math.power returns inf for (-1e-300) ** -745.5 (reported).
@@ -52,54 +51,55 @@ def test_binary_functions_match_the_float_backend(name: str) -> None:
 
 
 def test_relu_of_negative_zero_is_positive_zero() -> None:
-    assert math.copysign(1.0, float(NM.relu(np.array([-0.0]))[0])) == 1.0
+    assert math.copysign(1.0, float(numpy_math.relu(np.array([-0.0]))[0])) == 1.0
 
 
 @pytest.mark.parametrize("lo,hi", [(-1.0, 1.0), (None, 0.5), (0.5, None), (None, None),
                                    (1.0, -1.0)])
 def test_clamp_and_inside(lo: float | None, hi: float | None) -> None:
     x = np.array(SPECIAL)
-    same(NM.clamp(x, lo, hi), [F.clamp(v, lo, hi) for v in SPECIAL])
-    assert NM.inside(x, lo, hi).tolist() == [F.inside(v, lo, hi) for v in SPECIAL]
+    same(numpy_math.clamp(x, lo, hi), [scalar_math.clamp(v, lo, hi) for v in SPECIAL])
+    assert numpy_math.inside(x, lo, hi).tolist() == [scalar_math.inside(v, lo, hi) for v in SPECIAL]
 
 
 def test_conditions_and_where() -> None:
     x = np.array(SPECIAL)
-    assert NM.gt(x, 0.0).tolist() == [F.gt(v, 0.0) for v in SPECIAL]
-    assert NM.ge(x, 0.0).tolist() == [F.ge(v, 0.0) for v in SPECIAL]
-    assert NM.is_zero(x).tolist() == [F.is_zero(v) for v in SPECIAL]
-    assert NM.both(NM.gt(x, -1.0), NM.ge(x, 1.0)).tolist() == [
-        F.both(F.gt(v, -1.0), F.ge(v, 1.0)) for v in SPECIAL]
-    same(NM.where(NM.gt(x, 0.0), x, -x), [F.where(F.gt(v, 0.0), v, -v) for v in SPECIAL])
+    assert numpy_math.gt(x, 0.0).tolist() == [scalar_math.gt(v, 0.0) for v in SPECIAL]
+    assert numpy_math.ge(x, 0.0).tolist() == [scalar_math.ge(v, 0.0) for v in SPECIAL]
+    assert numpy_math.is_zero(x).tolist() == [scalar_math.is_zero(v) for v in SPECIAL]
+    assert numpy_math.both(numpy_math.gt(x, -1.0), numpy_math.ge(x, 1.0)).tolist() == [
+        scalar_math.both(scalar_math.gt(v, -1.0), scalar_math.ge(v, 1.0)) for v in SPECIAL]
+    same(numpy_math.where(numpy_math.gt(x, 0.0), x, -x),
+         [scalar_math.where(scalar_math.gt(v, 0.0), v, -v) for v in SPECIAL])
 
 
 COLUMNS = [[1.0, 2.0, 3.0], [1000.0, 1000.0, -1000.0], [-math.inf, -math.inf, -math.inf],
            [math.inf, 1.0, 2.0], [math.nan, 1.0, 2.0], [-800.0, -801.0, 0.0], [5.0, 5.0, 5.0]]
 
 
-@pytest.mark.parametrize("name", ["fsum", "maximum", "logsumexp"])
+@pytest.mark.parametrize("name", ["fsum", "logsumexp"])
 def test_reductions_over_axis_0(name: str) -> None:
     xs = np.array(COLUMNS).T  # (n=3 operands, 7 columns)
-    with NM.ieee():
-        got = getattr(NM, name)(xs)
-    same(got, [getattr(F, name)(tuple(col)) for col in COLUMNS])
+    with np.errstate(all="ignore"):
+        got = getattr(numpy_math, name)(xs)
+    same(got, [getattr(scalar_math, name)(tuple(col)) for col in COLUMNS])
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 def test_softmax_family_stacked_like_the_input(name: str) -> None:
     xs = np.array(COLUMNS).T
-    with NM.ieee():
-        got = getattr(NM, name)(xs)
-    same(got.T, [getattr(F, name)(tuple(col)) for col in COLUMNS])
+    with np.errstate(all="ignore"):
+        got = getattr(numpy_math, name)(xs)
+    same(got.T, [getattr(scalar_math, name)(tuple(col)) for col in COLUMNS])
 
 
 def test_dot_broadcasts_into_a_matrix_product() -> None:
     rng = np.random.default_rng(0)
     W = rng.normal(size=(5, 3))  # 5 inputs, 3 neurons
     X = rng.normal(size=(5, 7))  # 5 inputs, 7 examples
-    same(NM.dot(W[:, :, None], X[:, None, :]), W.T @ X)
-    same(NM.dot(X[:, None, :], W[:, :, None]), W.T @ X)
-    same(NM.dot([1.0, 2.0], [3.0, 4.0]), 11.0)
+    same(numpy_math.dot(W[:, :, None], X[:, None, :]), W.T @ X)
+    same(numpy_math.dot(X[:, None, :], W[:, :, None]), W.T @ X)
+    same(numpy_math.dot([1.0, 2.0], [3.0, 4.0]), 11.0)
 
 
 # --- nn's models and losses, compiled -----------------------------------------------------------

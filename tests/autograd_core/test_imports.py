@@ -14,14 +14,23 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """ids of the import statements under ``if TYPE_CHECKING:`` (never run)."""
+    return {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+            and getattr(block.test, "id", None) == "TYPE_CHECKING"
+            for stmt in block.body for n in ast.walk(stmt)}
+
+
 def _imports(tree: ast.AST, modules: set[str]) -> set[str]:
     found = set()
+    skip = _type_checking_only(tree)
     for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "autograd_core":  # from autograd_core import value as _value
-                found |= {f"autograd_core.{a.name}" for a in node.names}
-            else:
-                found.add(node.module)
+            for a in node.names:  # from autograd_core import value: the module value
+                sub = f"{node.module}.{a.name}"
+                found.add(sub if sub in modules else node.module)
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
     return found & modules

@@ -152,3 +152,22 @@ def test_check_grads_reports_errors_clearly():
         check_grads(lambda a: 3.0, [1.0])
     with pytest.raises(ValueError, match="at least one"):
         check_grads(lambda: Value(1.0), [])
+
+
+@pytest.mark.parametrize("x", [1e-163, -1e-170, 5e-324, -1e-200, 0.0, -0.0])
+def test_sinc_gradient_is_zero_where_x_squared_underflows(x: float) -> None:
+    """d sinc/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2): below |x| ~ 1e-162 both sides
+    underflow and 0/0 was nan. PyTorch masks the gradient to 0 wherever x^2 pi is 0; so do we,
+    eagerly, in higher order (the rule on Values) and on arrays (the compiled backend)."""
+    from autograd_core import numpy_math
+
+    v = Value(x)
+    v.sinc().backward()
+    assert v.grad == 0.0
+    w = Value(x)
+    w.sinc().backward(create_graph=True)
+    assert w.grad.data == 0.0
+    with np.errstate(all="ignore"):
+        (arr,) = RULES["sinc"].local(numpy_math, np.array([x, 0.5]), None, None)
+    assert arr[0] == 0.0 and arr[1] == pytest.approx(-1.0 / (0.5 * 0.5 * math.pi), rel=1e-15)
+

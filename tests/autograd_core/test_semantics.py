@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core import Value, no_grad
-from autograd_core import numpy_math as NM
+from autograd_core import Value, no_grad, numpy_math
 
 
 # --- comparisons and truth ----------------------------------------------------------------------
@@ -262,10 +261,10 @@ def test_clamp_with_min_above_max_gives_max_everywhere_and_nan_bounds_propagate(
     assert [Value(x).clamp(3.0, 1.0).data for x in (0.0, 2.0, 5.0)] == [1.0, 1.0, 1.0]
     assert math.isnan(Value(0.5).clamp(math.nan, 1.0).data)
     assert math.isnan(Value(0.5).clamp(0.0, math.nan).data)
-    with NM.ieee():
-        got = NM.clamp(np.array([0.0, 2.0, 5.0]), 3.0, 1.0).tolist()
+    with np.errstate(all="ignore"):
+        got = numpy_math.clamp(np.array([0.0, 2.0, 5.0]), 3.0, 1.0).tolist()
         assert got == [1.0, 1.0, 1.0]
-        assert np.isnan(NM.clamp(np.array([0.5]), math.nan, 1.0)).all()
+        assert np.isnan(numpy_math.clamp(np.array([0.5]), math.nan, 1.0)).all()
     x = Value(2.0)
     x.clamp(3.0, 1.0).backward()
     assert x.grad == 0.0

@@ -13,9 +13,7 @@ import struct
 import numpy as np
 import pytest
 
-from autograd_core import RULES, Value
-from autograd_core import numpy_math as NM
-from autograd_core import scalar_math as F
+from autograd_core import RULES, Value, numpy_math, scalar_math
 
 torch = pytest.importorskip("torch")
 
@@ -169,25 +167,25 @@ def test_numpy_backend_matches_the_float_backend(name: str) -> None:
     op = "remainder" if name == "remainder" else name
     rule = RULES[op]
     xs = [x for x in EDGES if not (isinstance(x, float) and math.isnan(x))] + [math.nan]
-    with NM.ieee():
+    with np.errstate(all="ignore"):
         if rule.arity == 1:
             arr = np.array(xs)
-            fwd = rule.forward(NM, arr, None)
-            (loc,) = rule.local(NM, arr, fwd, None)
+            fwd = rule.forward(numpy_math, arr, None)
+            (loc,) = rule.local(numpy_math, arr, fwd, None)
             for i, x in enumerate(xs):
-                f = rule.forward(F, x, None)
-                (lf,) = rule.local(F, x, f, None)
+                f = rule.forward(scalar_math, x, None)
+                (lf,) = rule.local(scalar_math, x, f, None)
                 assert ulps(float(fwd[i]), f) <= 1, (name, x, fwd[i], f)
                 assert ulps(float(np.broadcast_to(loc, arr.shape)[i]), lf) <= GRAD_ULPS.get(
                     name, 2), (name, x)
         else:
             a = np.array([p[0] for p in PAIRS])
             b = np.array([p[1] for p in PAIRS])
-            fwd = rule.forward(NM, a, b, None)
-            la, lb = (np.broadcast_to(v, a.shape) for v in rule.local(NM, a, b, fwd, None))
+            fwd = rule.forward(numpy_math, a, b, None)
+            la, lb = (np.broadcast_to(v, a.shape) for v in rule.local(numpy_math, a, b, fwd, None))
             for i, (x, y) in enumerate(PAIRS):
-                f = rule.forward(F, x, y, None)
-                fa, fb = rule.local(F, x, y, f, None)
+                f = rule.forward(scalar_math, x, y, None)
+                fa, fb = rule.local(scalar_math, x, y, f, None)
                 assert ulps(float(fwd[i]), f) <= 1, (name, x, y, fwd[i], f)
                 assert ulps(float(la[i]), fa) <= 2 and ulps(float(lb[i]), fb) <= 2, (name, x, y)
 

@@ -79,12 +79,14 @@ def test_graph_read_access():
         "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "elu", "softplus", "clamp"]
 
 
-def test_micrograd_private_names_still_work():
+def test_micrograd_private_names_read_as_micrograd():
+    """_op is micrograd's string and _prev its set; .op and .parents keep the engine's names
+    and argument order (viz and the compiler read those)."""
     x = Value(2.0)
     y = x * x + 1
-    assert y._op == "add"
-    assert len(y._prev) == 1 and y._prev[0]._op == "mul"
-    assert y._prev[0]._prev == (x, x)
+    assert y._op == "+" and y.op == "add"
+    assert len(y._prev) == 1 and next(iter(y._prev))._op == "*"
+    assert y.parents[0]._prev == {x} and y.parents[0].parents == (x, x)
 
 
 def test_repr_and_item():

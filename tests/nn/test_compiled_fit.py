@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
@@ -164,3 +167,43 @@ def test_callbacks_see_the_weights_of_the_epoch():
            callbacks=[lambda epoch, logs: seen.append(_params(model))])
     assert len(seen) == 3 and not np.array_equal(seen[0], seen[1])
     np.testing.assert_array_equal(seen[-1], _params(model))
+
+
+def test_a_users_own_update_runs_on_arrays_and_equals_eager():
+    class SignSGD(nn.optim.Optimizer):
+        """p - lr * g / (|g| + eps): written once, over floats or arrays."""
+
+        state_names = ("_count",)
+        _initial_state = (0.0,)
+
+        def update(self, m, lr, t, p, g, count):
+            return p - lr * g / (m.sqrt(g * g) + 1e-12), count + 1.0
+
+    X, y = data.moons(30, seed=4)
+    runs = {}
+    for compiled in (False, True):
+        model = MLP(2, [4, 1], activation="tanh", seed=2)
+        opt = SignSGD(model, lr=0.01)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no "runs on the Values" warning: it ran on arrays
+            nn.fit(model, X, y, optimizer=opt, epochs=2, batch_size=10, progress=False,
+                   compiled=compiled, seed=1)
+        runs[compiled] = (_params(model), opt._count, opt.steps)
+    _close(runs[False][0], runs[True][0], rel=1e-12)
+    assert runs[False][1] == runs[True][1] == [6.0] * 17 and runs[True][2] == 6
+
+
+def test_a_users_update_that_only_works_on_single_floats_is_told_why():
+    class FloatOnly(nn.optim.Optimizer):
+        def update(self, m, lr, t, p, g):
+            return (p - lr * g / math.sqrt(1.0 + g * g),)
+
+    X, y = data.xor()
+    model = MLP(2, [3, 1], seed=0)
+    before = _params(model)
+    for compiled, given in ((False, "FloatVectors"), (True, "numpy arrays")):
+        with pytest.raises(TypeError, match=rf"FloatOnly.update runs once per step on {given}"
+                                            r".*m\.sqrt \(not math\.sqrt"):
+            nn.fit(model, X, y, optimizer=FloatOnly(model, lr=0.1), epochs=2, progress=False,
+                   compiled=compiled)
+    np.testing.assert_array_equal(_params(model), before)  # nothing half-stepped

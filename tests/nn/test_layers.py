@@ -167,11 +167,30 @@ def test_bad_activation_and_layer_sizes():
         Layer(2, 0)
 
 
-def test_repr_shows_architecture():
-    text = repr(MLP(2, [16, 16, 1]))
+def test_summary_shows_architecture():
+    text = MLP(2, [16, 16, 1]).summary()
     assert "Layer(2 -> 16, relu)" in text and "Layer(16 -> 1, linear)" in text
     assert "337 parameters" in text
-    assert repr(Neuron(3, "tanh", seed=0)) == "Neuron(3, tanh)"
+
+
+def test_print_model_as_micrograd_prints_it():
+    # micrograd 0.1.0's nn.py: f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})",
+    # f"Layer of [{', '.join(str(n) for n in self.neurons)}]", f"MLP of [{...layers...}]"
+    m = MLP(2, [2, 1], seed=0)
+    assert str(m) == repr(m) == ("MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)], "
+                                 "Layer of [LinearNeuron(2)]]")
+    big = repr(MLP(2, [16, 16, 1]))
+    assert big.startswith("MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ")
+    assert big.endswith(", ReLUNeuron(16)], Layer of [LinearNeuron(16)]]")
+    assert big.count("ReLUNeuron(2)") == 16 and big.count("ReLUNeuron(16)") == 16
+    assert repr(Neuron(3, "tanh", seed=0)) == "TanhNeuron(3)"
+    assert repr(Neuron(3, nonlin=False, seed=0)) == "LinearNeuron(3)"
+    assert repr(Layer(1, 2, "leaky_relu", seed=0)) == "Layer of [LeakyReLUNeuron(1), " \
+                                                      "LeakyReLUNeuron(1)]"
+
+    def swish(z):
+        return z * z.sigmoid()
+    assert repr(Neuron(2, swish, seed=0)) == "swishNeuron(2)"
 
 
 def test_predict_matches_call_and_records_nothing():

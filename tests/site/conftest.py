@@ -37,15 +37,16 @@ def _browser_paths() -> tuple[str, str]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small build of the course site: the first lesson, the step-throughs, a tiny
-    playground grid (no API reference, no picture gallery: they have no browser behaviour)."""
+    """A small build of the course site: lessons 1 and 7 (7: the live pages run all of it),
+    the step-throughs, a tiny playground grid, the live pages (no API reference, no picture
+    gallery: they have no browser behaviour)."""
     pytest.importorskip("nbconvert", reason="the site build needs nbconvert (the test extra)")
     sys.path.insert(0, str(ROOT / "scripts"))
     import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
     try:
-        build_site.build(out, grid="tiny", lessons="01", api=False, pictures=False)
+        build_site.build(out, grid="tiny", lessons="01,07", api=False, pictures=False)
     except SystemExit as e:  # npm missing: the message says how to install it
         pytest.skip(f"cannot build the site: {e}")
     return out
@@ -130,4 +131,86 @@ def assert_stayed_inside(browser: Browser, folder: Path) -> None:
     outside = [u for u in browser.requests()
                if not (u.startswith(inside) or u.startswith(("data:", "blob:", "about:")))]
     assert outside == [], f"requests leaving {folder}: {outside}"
+    assert browser.console_errors() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# the live pages: served over http (browsers refuse module workers from files), every host but
+# 127.0.0.1 unresolvable
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def served_site(site: Path) -> Iterator[str]:
+    """The small site served by a local http.server on 127.0.0.1; yields its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class LiveBrowser(Browser):
+    """Chromium for served pages: every host name but 127.0.0.1 resolves to nothing (instead
+    of blocking http, which the local server needs)."""
+
+    def __init__(self, chromium: str, driver_path: str) -> None:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in FLAGS:
+            options.add_argument(flag)
+        options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
+        options.add_argument(f"--user-data-dir={self.profile}")
+        options.add_argument("--window-size=1280,900")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        self.driver = webdriver.Chrome(options=options, service=Service(driver_path))
+        self.driver.set_script_timeout(180)
+        self.driver.execute_cdp_cmd("Network.enable", {})
+
+    def get(self, url: str, width: int = 1280, height: int = 900) -> None:
+        self.driver.set_window_size(width, height)
+        self.requests()
+        self.console_errors()
+        self.driver.get(url)
+
+    def call(self, expression: str, *args: Any) -> Any:
+        """Await a JavaScript expression (a Promise) and return its JSON-able value."""
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            f"Promise.resolve().then(() => {expression}).then(done, "
+            "e => done({js_error: String(e && e.stack || e)}));", *args)
+
+
+@pytest.fixture(scope="session")
+def live_browser() -> Iterator[LiveBrowser]:
+    pytest.importorskip("selenium", reason="the browser tests need selenium (the test extra)")
+    chromium, driver = _browser_paths()
+    b = LiveBrowser(chromium, driver)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def assert_served_only(browser: Browser, base: str) -> None:
+    """Every request since the last check went to the local server (or was inline data), and
+    the console holds no error."""
+    outside = [u for u in browser.requests()
+               if not (u.startswith(base) or u.startswith(("data:", "blob:", "about:")))]
+    assert outside == [], f"requests leaving {base}: {outside}"
     assert browser.console_errors() == []

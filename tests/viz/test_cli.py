@@ -215,3 +215,8 @@ def test_limit_options_checked(capsys, argv, message) -> None:
     with pytest.raises(SystemExit) as e:
         main(argv)
     assert e.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_folded_constants_keep_the_engines_sign(capsys) -> None:
+    assert main(["x + (-10)**401", "x=1"]) == 0
+    assert "f = -inf" in capsys.readouterr().err

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from autograd_core import topological_order
-from viz.expr import ExprError, build, names, parse, parse_assignments
+from autograd_core import RULES, Value, topological_order
+from viz.expr import FUNCTIONS, ExprError, build, names, parse, parse_assignments
 
 
 def test_builds_the_lecture_example() -> None:
@@ -138,3 +138,43 @@ def test_only_the_two_value_functions_take_a_variable_second_argument() -> None:
         build("leaky_relu(x, y)", {"x": 1.0, "y": 2.0})
     with pytest.raises(ExprError, match="atan2\\(\\) takes 2 argument"):
         build("atan2(x)", {"x": 1.0})
+
+
+@pytest.mark.parametrize("text, engine", [
+    ("x + (-10)**401", lambda x: x + Value(-10.0) ** 401),
+    ("x*(1/-0.0)", lambda x: x * (Value(1.0) / -0.0)),
+    ("x+(-0.0)**-1", lambda x: x + Value(-0.0) ** -1),
+    ("x+0**-1", lambda x: x + Value(0.0) ** -1),
+    ("x+(-2.0)**1025", lambda x: x + Value(-2.0) ** 1025),
+    ("x+(-7)%3", lambda x: x + Value(-7.0) % 3),
+    ("x*(2**0.5)", lambda x: x * Value(2.0) ** 0.5),
+])
+def test_constants_fold_to_the_number_the_engine_computes(text: str, engine) -> None:
+    """Overflow keeps its sign and -0.0 its sign, as in the engine (and PyTorch float64)."""
+    want = engine(Value(2.0)).data
+    got = build(text, {"x": 2.0})[0].data
+    assert got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
+    assert math.isinf(want) or text in ("x+(-7)%3", "x*(2**0.5)")
+
+
+def test_signs_of_folded_overflow_by_hand() -> None:
+    assert build("x + (-10)**401", {"x": 1.0})[0].data == -math.inf
+    assert build("x*(1/-0.0)", {"x": 1.0})[0].data == -math.inf
+    assert build("x+0**-1", {"x": 1.0})[0].data == math.inf
+
+
+def test_a_whole_number_past_the_float_range_is_an_expression_error() -> None:
+    with pytest.raises(ExprError, match=r"column 5 \(401 digits\) is beyond the float range"):
+        build("x + 1" + "0" * 400, {"x": 1.0})
+
+
+def test_every_method_of_the_op_table_is_callable_by_name() -> None:
+    """The command line's functions are the op table's methods: a new op needs no edit here."""
+    for rule in RULES.values():
+        if rule.method is None:
+            continue
+        args = "x, y" if rule.arity == 2 else "x"
+        root, _ = build(f"{rule.method}({args})", {"x": 0.5, "y": 0.25}, unused="ignore")
+        assert root.op == rule.name
+    assert set(FUNCTIONS) == {r.method for r in RULES.values() if r.method} | {"abs"}
+    assert build("clamp(x, -1, 0.25)", {"x": 0.5})[0].data == 0.25
