@@ -192,6 +192,44 @@ for l, layer in enumerate(net.layers, 1):
 assert abs(compute_cost(AL, Y) - loss.data) < 1e-12 and worst < 1e-12
 
 # %% [markdown]
+# ## Where `dW = dZ Aᵀ` comes from: the shapes decide
+#
+# CS231n's trick for the gradient of a matrix product: you rarely need index calculus, because
+# the gradient of a matrix has that matrix's **shape**, and only one product of the available
+# pieces has it. For one layer $Z = W A + b$ with $m$ examples in columns:
+#
+# | array | shape | | gradient | must have shape | the only product that does |
+# |---|---|---|---|---|---|
+# | $W$ | $(n_l, n_{l-1})$ | | $dW$ | $(n_l, n_{l-1})$ | $dZ\,A^\top$: $(n_l, m)(m, n_{l-1})$ |
+# | $A$ | $(n_{l-1}, m)$ | | $dA$ | $(n_{l-1}, m)$ | $W^\top dZ$: $(n_{l-1}, n_l)(n_l, m)$ |
+# | $b$ | $(n_l, 1)$ | | $db$ | $(n_l, 1)$ | $dZ$ summed over its $m$ columns |
+#
+# The sum over the $m$ columns inside $dZ\,A^\top$ is the sum over examples (each example's
+# outer product $dZ^{(i)} A^{(i)\top}$ adds up), which is why the slide then divides by $m$
+# for the mean. Checked with the engine: a layer of scalar Values, a loss
+# $L = \sum_{ij} G_{ij} Z_{ij}$ whose $dZ$ is exactly a chosen $G$, and `backward()`:
+
+# %%
+rng = np.random.default_rng(5)
+n_prev, n_l, mb = 3, 2, 4
+Wn, An, G = rng.normal(size=(n_l, n_prev)), rng.normal(size=(n_prev, mb)), rng.normal(size=(n_l, mb))
+WV = [[Value(float(Wn[i, j])) for j in range(n_prev)] for i in range(n_l)]
+AV = [[Value(float(An[j, k])) for k in range(mb)] for j in range(n_prev)]
+ZV = [[sum((WV[i][j] * AV[j][k] for j in range(n_prev)), Value(0.0)) for k in range(mb)]
+      for i in range(n_l)]
+L = sum((float(G[i, k]) * ZV[i][k] for i in range(n_l) for k in range(mb)), Value(0.0))
+L.backward()
+dW_engine = np.array([[v.grad for v in row] for row in WV])
+dA_engine = np.array([[v.grad for v in row] for row in AV])
+print(f"W {Wn.shape}, A {An.shape}, dZ = G {G.shape}")
+print(f"dW: engine {dW_engine.shape}, dZ @ A.T {(G @ An.T).shape}, largest difference "
+      f"{np.abs(dW_engine - G @ An.T).max():.1e}")
+print(f"dA: engine {dA_engine.shape}, W.T @ dZ {(Wn.T @ G).shape}, largest difference "
+      f"{np.abs(dA_engine - Wn.T @ G).max():.1e}")
+assert np.allclose(dW_engine, G @ An.T, rtol=1e-12, atol=1e-14)
+assert np.allclose(dA_engine, Wn.T @ G, rtol=1e-12, atol=1e-14)
+
+# %% [markdown]
 # ## Training: nn_model on the moons
 #
 # The deck's shallow network, `[2, 4, 1]`, trained with the loop above (learning rate 1.2, a
@@ -226,7 +264,8 @@ plateau, _ = nn_model(X, Y, [2, 4, 1], num_iterations=400, learning_rate=1.2)
 acc400 = float(np.mean((forward_propagation(X, plateau)[0] > 0.5) == Y))
 print(f"iteration 400: cost {costs[400]:.3f}, training accuracy {acc400:.0%}")
 assert 0.2 < costs[400] < 0.3 and 0.8 < acc400 < 0.95 and costs[5] > 0.6
-#
+
+# %% [markdown]
 # ## Sum or mean?
 #
 # The decks define the cost as the **sum** of the losses, $J = \sum_{i=1}^m L(\hat y^{(i)},

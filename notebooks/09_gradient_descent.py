@@ -193,6 +193,23 @@ assert abs(need_w1 - 0.09) < 1e-12 and abs(need_w2 + 0.12) < 1e-12
 viz.draw_graph(L, rankdir='TB', params=[w1, w2], precision=3)
 
 # %% [markdown]
+# **Blame is the inverse of a gradient step.** A gradient step *multiplies* by the gradient:
+# $\Delta w = -\text{lr}\cdot\partial L/\partial w$, so a weight with a larger gradient moves
+# more, and all weights move at once. A blame move *divides* by it:
+# $\Delta w = \Delta L_{\text{wanted}} / (\partial L/\partial w)$, the move of **one** weight,
+# alone, that would buy the wanted change; a larger gradient needs a smaller move. Same
+# gradients, opposite questions:
+
+# %%
+lr = 0.05
+for name, w in [('w1', w1), ('w2', w2)]:
+    print(f"{name}: dL/d{name} = {w.grad:+.4f};  blame move for dL = -0.1: -0.1 / {w.grad:+.4f} = "
+          f"{-0.1 / w.grad:+.3f};  gradient step with lr {lr}: -{lr} x {w.grad:+.4f} = "
+          f"{-lr * w.grad:+.4f}")
+assert abs(-0.1 / w1.grad - need_w1) < 1e-12 and abs(-0.1 / w2.grad - need_w2) < 1e-12
+assert abs(-lr * w1.grad - 0.05 * 10 / 9) < 1e-12   # dL/dw1 = -0.5 x 20/9
+
+# %% [markdown]
 # The gradient is a *first-order* promise: it is exact only for tiny moves. Moving w₁ by the
 # full 0.09 lowers the loss by a bit less than 0.1, because the sigmoid bends:
 
