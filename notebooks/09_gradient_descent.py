@@ -103,6 +103,30 @@ for name, (bs, model, curve) in runs.items():
     print(f"{name:24s} {len(curve) - 1:4d} updates;  cost after 1 epoch {per_epoch[1]:.4f}, "
           f"after 5 {per_epoch[5]:.4f}, after 30 {per_epoch[30]:.4f}")
 
+
+# %% [markdown]
+# ### Parameters and hyperparameters
+#
+# Two kinds of numbers shape this training (deck 002 names them). **Parameters** are what
+# gradient descent learns: $w$ and $b$, the model's `.parameters()`, each with a `.grad`.
+# **Hyperparameters** are what *we* choose and gradient descent never touches: the learning
+# rate, the batch size, the number of epochs, the optimizer and its momentum, the network's
+# shape, the initialisation. No gradient tells us those; we try values and compare them on
+# data that was not used for training (lesson 10's validation set).
+
+# %%
+hyper = dict(batch_size=4, epochs=30, lr=0.1)
+model_h, _ = train(**hyper)
+fresh = nn.MLP(3, [1], seed=0)
+print("parameters (learned):", [f"{p.data:+.3f}" for p in model_h.parameters()],
+      " started at", [f"{p.data:+.3f}" for p in fresh.parameters()])
+print("hyperparameters (chosen):", hyper)
+assert len(model_h.parameters()) == 4
+assert all(a.data != b.data for a, b in zip(model_h.parameters(), fresh.parameters()))
+for lr in [0.01, 0.1, 0.3]:
+    print(f"  lr = {lr}: cost after 30 epochs {full_loss(train(4, 30, lr)[0]):.5f}")
+assert full_loss(train(4, 30, 0.01)[0]) > full_loss(train(4, 30, 0.1)[0])
+
 # %% [markdown]
 # `nn.fit` runs this same loop (with the same shuffling for `seed=0`): the weights it ends with
 # are the ones we just got.
