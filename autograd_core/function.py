@@ -65,6 +65,11 @@ class Function:
         during the backward pass with the real upstream gradient d(loss)/d(out)."""
         raise NotImplementedError(f"{type(self).__name__} must define backward(self, upstream)")
 
+    def _contributions(self, upstream: Any, n_inputs: int) -> tuple[Any, ...]:
+        """The edge protocol for a gate (:mod:`autograd_core.walker`): what it sends its
+        inputs, ``backward(upstream)``, checked to be one number per input."""
+        return _checked(self, self.backward(upstream), n_inputs, values_ok=False)
+
     @classmethod
     def apply(cls, *inputs: Any) -> Value:
         """A fresh instance of the gate applied to the inputs (Values or plain numbers)."""
