@@ -351,28 +351,36 @@ assert {'add', 'mul', 'tanh', 'exp', 'relu', 'sigmoid'} <= set(ac.RULES)
 #
 # ## Reading the real engine (2): the backward walker
 #
-# The engine's chain rule is walked by one loop, short enough to read on one screen; the fast
-# Python loop and its C twin are tested bit for bit against it. Here it is, from the file:
+# **`autograd_core/walker.py`** holds the engine's chain rule in one place, written to be read:
+# `gradients` walks the graph and sums what every node sends, `reference_backward` is
+# `backward()` on top of it. Here they are, and the edge protocol they use, from the file:
 
 # %%
-import autograd_core.backward as backward_module
-walker = backward_module._propagate
-src = inspect.getsource(walker)
-first = walker.__code__.co_firstlineno
-print(f"autograd_core/backward.py, lines {first}-{first + len(src.splitlines()) - 1}:\n")
-print(src)
-assert 'order = reverse_topological(root)' in src and 'old + contrib' in src
+import autograd_core.walker as walker_module
+for fn in (walker_module.gradients, walker_module.reference_backward):
+    src = inspect.getsource(fn)
+    first = fn.__code__.co_firstlineno
+    print(f"autograd_core/walker.py, lines {first}-{first + len(src.splitlines()) - 1}:\n")
+    print(src)
+assert 'for node in reverse_topological(root)' in inspect.getsource(walker_module.gradients)
+print(inspect.getsource(walker_module.contributions))
 
 # %% [markdown]
-# `reverse_topological(root)` is your `reversed(topological(self))`; `node.local_grads` are the
-# local gradients the forward pass stored (your `parents`' second entries); `g * local` is
-# upstream x local; `old + contrib` is your `+=`, summed in a dictionary so that a pass never
-# reads a stale `.grad`. A gate (`Function`, lesson 1) computes upstream x local itself. Check
-# that it is the chain rule you wrote:
+# `reverse_topological(root)` is your `reversed(topological(self))`; `send(node, upstream)`
+# is the **edge protocol**, `contributions` just above: `local * upstream` for every input of an
+# ordinary op (your `local * node.grad`), or the gate's own `backward(upstream)` for a
+# `Function` (lesson 1). `grads[inp] + contribution` is your `+=`, summed in a dictionary, so a
+# pass never reads a stale `.grad`; `reference_backward` then writes the sums into `.grad`:
+# inner nodes get this pass's gradient, leaves **add** it (your zeroing of inner nodes, and
+# the accumulation that made the training loop swing). The engine's fast loop and its C twin
+# are tested bit for bit against this walker. Check that it is the chain rule you wrote:
 
 # %%
 xs = [ac.Value(-2.0), ac.Value(5.0), ac.Value(-4.0)]
 fv = (xs[0] + xs[1]) * xs[2]
-order, grads = walker(fv, 1.0, False)
-print("the walker's gradients for x, y, z:", [grads[id(v)] for v in xs])
-assert [grads[id(v)] for v in xs] == [-4.0, -4.0, 3.0]
+walker_module.reference_backward(fv)
+print("reference_backward: grads of x, y, z =", [v.grad for v in xs])
+assert [v.grad for v in xs] == [-4.0, -4.0, 3.0]
+mine = [Value(-2.0), Value(5.0), Value(-4.0)]
+((mine[0] + mine[1]) * mine[2]).backward()
+assert [v.grad for v in mine] == [v.grad for v in xs]
