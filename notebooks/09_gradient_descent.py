@@ -196,8 +196,9 @@ assert gap_sgd > gap_mini > 0
 # Each "must move by" is a wanted change divided by a gradient: the blame a node carries is its
 # gradient, and backprop hands it down the graph one local gradient at a time. The graph below
 # shows it node by node: p carries −2, the sigmoid's local gradient 0.25 turns that into −0.5 for
-# z, and the products hand −0.5 × x to each weight ($z$ prints as −1.1e-16: zero up to
-# rounding).
+# z, and the products hand −0.5 × x to each weight. ($z$ is −1.1e-16 in floating point, not
+# exactly 0: zero up to rounding, so the picture prints it as 0, rounded against the graph's
+# other numbers.)
 
 # %%
 w1, w2 = Value(0.3, label='w1'), Value(0.4, label='w2')
@@ -214,7 +215,10 @@ print(f"for L to go down by 0.1, p must go up by {need_p:.3f}")
 print(f"for p to go up by {need_p:.2f}: w1 must move by {need_w1:+.3f}, w2 by {need_w2:+.3f}")
 assert abs(dL_dp + 2) < 1e-12 and abs(need_p - 0.05) < 1e-12
 assert abs(need_w1 - 0.09) < 1e-12 and abs(need_w2 + 0.12) < 1e-12
-viz.draw_graph(L, rankdir='TB', params=[w1, w2], precision=3)
+graph = viz.draw_graph(L, rankdir='TB', params=[w1, w2], precision=3)
+z_node = p.parents[0]
+assert z_node.data != 0 and abs(z_node.data) < 1e-15 and 'data 0 ' in graph.source.replace('|', ' ')
+graph
 
 # %% [markdown]
 # **Blame is the inverse of a gradient step.** A gradient step *multiplies* by the gradient:

@@ -342,12 +342,13 @@ def no_graph():
 mem_plain, _ = peak_kib(no_graph)
 mem_fwd, d_fwd = peak_kib(forward_mode_by_hand)
 mem_rev, (nodes, d_rev) = peak_kib(reverse_mode)
-print(f"forward only (no_grad):  peak {mem_plain:6.0f} KiB")
-print(f"forward mode by hand:    peak {mem_fwd:6.0f} KiB   derivative {d_fwd:.6e}")
-print(f"reverse mode:            peak {round(mem_rev, -2):6.0f} KiB   derivative {d_rev:.6e}  "
+small = lambda kib: "under 10" if kib < 10 else f"{kib:.0f}"   # a few objects: varies a little
+print(f"forward only (no_grad):  peak {small(mem_plain):>8} KiB")
+print(f"forward mode by hand:    peak {small(mem_fwd):>8} KiB   derivative {d_fwd:.6e}")
+print(f"reverse mode:            peak {round(mem_rev, -3):8.0f} KiB   derivative {d_rev:.6e}  "
       f"({nodes:,} nodes kept, about {round(mem_rev * 1024 / nodes, -1):.0f} bytes each)")
 assert abs(d_fwd - d_rev) < 1e-12 * abs(d_rev) and nodes == 2 * N + 1
-assert mem_rev > 100 * max(mem_plain, mem_fwd, 1.0)
+assert mem_plain < 10 and mem_fwd < 10 and mem_rev > 1000
 
 # %% [markdown]
 # The recorded forward pass holds all 40,001 nodes (a multiply and a tanh per step, and the
