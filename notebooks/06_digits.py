@@ -315,3 +315,11 @@ check("06.softmax_grad", answer);
 # %%
 answer = ...
 check("06.ce_loss", answer);
+
+# %% [markdown]
+# **4.** A freshly initialised network for 100 classes that knows nothing yet: about what should
+# its first cross-entropy loss be?
+
+# %%
+answer = ...
+check("06.initial_loss", answer);

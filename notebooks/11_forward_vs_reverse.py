@@ -416,3 +416,11 @@ check("11.mul_tangent", mul_tangent);
 # %%
 answer = ...
 check("11.which_mode", answer);
+
+# %% [markdown]
+# **5.** A chain of 20 diamonds, as in the section on paths: how many paths lead from the input
+# to the output?
+
+# %%
+answer = ...
+check("11.paths", answer);
