@@ -1,8 +1,11 @@
-"""Stage 4, the program: ``compile()`` and :class:`Program`, which runs the generated code.
+"""The numpy program: :class:`Program`, which runs the generated code on batches.
 
-``compile(fn, *shapes)`` traces ``fn`` (:mod:`~autograd_core.compiler.trace`), schedules the
-graph into groups (:mod:`~autograd_core.compiler.schedule`), writes the groups out as numpy
-code (:mod:`~autograd_core.compiler.codegen`) and compiles that code into two Python functions:
+``compile(fn, *shapes)`` (:mod:`~autograd_core.compiler.driver`) traces ``fn``
+(:mod:`~autograd_core.compiler.trace`); this backend schedules the
+graph into groups (:mod:`~autograd_core.compiler.schedule`), lowers the groups to a numpy program
+in the intermediate form (:mod:`~autograd_core.compiler.lower`), simplifies it
+(:mod:`~autograd_core.compiler.simplify`), prints it (:mod:`~autograd_core.compiler.printer`)
+and compiles that text into two Python functions:
 ``forward`` (the outputs for a batch) and ``value_and_grad`` (the batch loss and its gradient
 with respect to every parameter). :meth:`Program.source` shows their text.
 
@@ -19,27 +22,21 @@ model in eval mode, or re-compile when the randomness must change.
 from __future__ import annotations
 
 import builtins
-import gc
 import itertools
 import linecache
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Union
 
 import numpy as np
 
-from autograd_core.compiler.codegen import Code
+from autograd_core.compiler import printer
+from autograd_core.compiler.lower import lower
 from autograd_core.compiler.schedule import Schedule, schedule
-from autograd_core.compiler.trace import (
-    Tracing,
-    flatten_outputs,
-    get_data,
-    placeholders,
-    shape_of,
-    topological,
-)
+from autograd_core.compiler.simplify import simplify
+from autograd_core.compiler.trace import get_data, topological
 from autograd_core.value import Value
 
-__all__ = ["Program", "compile"]
+__all__ = ["Program"]
 
 Shape = Union[int, tuple[int, ...]]  # noqa: UP007  (runtime alias; py3.10 safe)
 _serial = itertools.count(1)
@@ -51,6 +48,17 @@ def _build(src: str, ns: dict[str, Any], name: str, label: str) -> Callable[...,
     code = builtins.compile(src, filename, "exec")
     exec(code, ns)  # our own generated text, never user input  # noqa: S102
     return ns[name]  # type: ignore[no-any-return]
+
+
+def _real(x: Any, what: str) -> np.ndarray:
+    """x as a float64 array; TypeError for complex numbers (numpy would keep the real part)."""
+    a = np.asarray(x)
+    if np.iscomplexobj(a) or (a.dtype == object and any(isinstance(v, complex)
+                                                        for v in a.reshape(-1).tolist())):
+        raise TypeError(f"{what} holds complex numbers; the engine computes with real numbers "
+                        "only (Value(1+2j) is refused too). Pass the real part (x.real) or the "
+                        "magnitude (abs(x)) explicitly.")
+    return np.asarray(a, dtype=float)
 
 
 class Program:
@@ -86,6 +94,7 @@ class Program:
         self.n_groups = len(sch.groups)
         self.n_contractions = sch.n_contractions
         self._label = label = getattr(fn, "__name__", "fn")
+        self._notes: dict[int, str] = {}
         self._forward_src = ""
         self._forward_fn: Callable[..., Any] | None = None
         if out_shape is not None:
@@ -93,17 +102,22 @@ class Program:
         self._grad_src = ""
         self._grad_fn: Callable[..., Any] | None = None
         if out_shape is None:
-            code = Code(sch, reduction, want_grad=True)
-            self._grad_src = code.function("value_and_grad", shapes)
-            self._grad_fn = _build(self._grad_src, code.ns, "value_and_grad", label)
+            self._grad_src, ns = self._generate(want_grad=True)
+            self._grad_fn = _build(self._grad_src, ns, "value_and_grad", label)
 
     def _make_forward(self) -> Callable[..., Any]:
         """The forward-only function, generated on first use."""
         if self._forward_fn is None:
-            fwd = Code(self._schedule, self.reduction, want_grad=False)
-            self._forward_src = fwd.function("forward", self.shapes)
-            self._forward_fn = _build(self._forward_src, fwd.ns, "forward", self._label)
+            self._forward_src, ns = self._generate(want_grad=False)
+            self._forward_fn = _build(self._forward_src, ns, "forward", self._label)
         return self._forward_fn
+
+    def _generate(self, want_grad: bool) -> tuple[str, dict[str, Any]]:
+        """Lower the schedule, simplify, print: the source and the namespace it runs in."""
+        low = lower(self._schedule, self.reduction, want_grad, self.shapes)
+        self._notes.update(low.notes)
+        fn = simplify(low.function, low.n_forward, low.keep)
+        return printer.function(fn), low.ns
 
     def source(self, which: str = "value_and_grad") -> str:
         """The numpy code this program runs, as text: ``print(prog.source())``.
@@ -131,7 +145,8 @@ class Program:
         head = (f"{self.n_nodes} nodes ({len(self.parameters)} parameters, {self.n_ops} ops after "
                 f"merging chains of additions and recognising {self.n_contractions} dot "
                 f"products) -> {self.n_groups} groups")
-        return "\n".join([head] + ["  " + g.describe() for g in self._schedule.groups])
+        return "\n".join([head] + ["  " + g.describe() + self._notes.get(id(g), "")
+                                   for g in self._schedule.groups])
 
     def __repr__(self) -> str:
         return (f"<Program {getattr(self.fn, '__name__', 'fn')}: {self.n_nodes} nodes, "
@@ -150,7 +165,7 @@ class Program:
             p.data = x
 
     def _check_params(self, theta: Any) -> np.ndarray:
-        theta = np.asarray(theta, dtype=float)
+        theta = _real(theta, "params")
         if theta.shape != (len(self.parameters),):
             raise ValueError(f"params must be an array of shape ({len(self.parameters)},), one "
                              f"number per parameter, got shape {theta.shape}")
@@ -164,7 +179,7 @@ class Program:
         arrays: list[Any] = [self.get_params() if params is None else self._check_params(params)]
         n = -1
         for i, (x, shape) in enumerate(zip(batch, self.shapes)):
-            a = np.asarray(x, dtype=float)
+            a = _real(x, f"batch input {i}")
             if a.ndim == 0 or a.shape[1:] != shape or (n >= 0 and a.shape[0] != n):
                 want = "(" + ", ".join(["N"] + [str(d) for d in shape]) + (",)" if not shape
                                                                            else ")")
@@ -209,65 +224,3 @@ class Program:
         for p, g in zip(self.parameters, grads.tolist()):
             p.grad += g
         return loss
-
-
-def compile(fn: Callable[..., Any], *shapes: Shape, params: Sequence[Value] | None = None,
-            example: Sequence[Any] | None = None, reduction: str = "mean") -> Program:
-    """Trace ``fn`` on one symbolic example and compile it to run on batches.
-
-    ``fn(*inputs)`` builds the graph of ONE example from Values and returns a Value (a loss or
-    a single output) or a list of Values (outputs). Each of ``shapes`` describes one argument:
-    an int ``d`` (fn receives a list of d Values), ``()`` (one Value), or a tuple such as
-    ``(8, 8)`` (nested lists). A batch then passes, for each argument, an array of shape
-    ``(N, *shape)``.
-
-    ``params``: the shared leaves (a model's ``parameters()``) in the order gradient arrays use;
-    any other leaf the graph reaches is appended. ``example``: numbers for the traced example
-    (one per argument; zeros by default), only to make the traced graph nice to look at.
-    ``reduction``: "mean" (default) or "sum" of the per-example losses.
-
-    Raises :class:`DataDependentError` if ``fn`` reads a number while being traced (see
-    :mod:`autograd_core.compiler.trace`), TypeError for an op that cannot run on arrays (a
-    Function gate).
-    """
-    if not callable(fn):
-        raise TypeError(f"compile() expects a function, got {type(fn).__name__}")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-    norm = [shape_of(s, i) for i, s in enumerate(shapes)]
-    if example is not None and len(example) != len(norm):
-        raise ValueError(f"example must give one value per input ({len(norm)}), "
-                         f"got {len(example)}")
-    plist: list[Value] = []
-    seen: set[int] = set()
-    for i, p in enumerate(params or []):
-        if not isinstance(p, Value) or not p.is_leaf:
-            raise TypeError(f"params[{i}] must be a leaf Value (a parameter), got {p!r}")
-        if id(p) not in seen:
-            seen.add(id(p))
-            plist.append(p)
-    inputs: list[Any] = []
-    blocks: list[list[Value]] = []
-    names = "xyzuvw"
-    for i, shape in enumerate(norm):
-        data = np.zeros(shape) if example is None else np.asarray(example[i], dtype=float)
-        if data.shape != shape:
-            raise ValueError(f"example[{i}] has shape {data.shape}, expected {shape}")
-        struct, vals = placeholders(shape, data, names[i] if i < len(names) else f"in{i}")
-        inputs.append(struct)
-        blocks.append(vals)
-    # the graph makes many objects and no cycles: the cyclic collector would only rescan them
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with Tracing():
-            result = fn(*inputs)
-        outputs, out_shape = flatten_outputs(result)
-        ph = {id(v) for block in blocks for v in block}
-        for i, p in enumerate(plist):
-            if id(p) in ph:
-                raise ValueError(f"params[{i}] is one of the traced inputs")
-        return Program(fn, norm, inputs, blocks, outputs, out_shape, plist, reduction)
-    finally:
-        if collecting:
-            gc.enable()

@@ -89,16 +89,13 @@ class Group:
         self.n_inputs = n_inputs
         self.members: list[Node] = []
         self.needs = False
-        self.name = ""   # the array's name in the generated code
         self.start = 0   # a shared group's first row in s
-        self.note = ""   # how the code generator ran it (for describe())
         self.seq = 0     # position in the execution order
 
     def describe(self) -> str:
         n = f", {self.n_inputs} inputs each" if self.rule.arity == 0 else ""
         table = "per-example" if self.batched else "shared"
-        return (f"{table} level {self.level}: {self.rule.name} x{len(self.members)}{n}"
-                f"{self.note}")
+        return f"{table} level {self.level}: {self.rule.name} x{len(self.members)}{n}"
 
 
 class Schedule:

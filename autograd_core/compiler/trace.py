@@ -7,14 +7,22 @@ weights, the same for every example. Plain numbers (the 2 of ``x * 2``) are cons
 
 **Data-dependent graphs.** A traced function must not look at the numbers: ``if v.data > 0``
 would take one branch during tracing and then replay that branch for every example, silently
-wrong. So while tracing, ``.data`` of every Value is guarded: the engine's own modules may read
-it (to compute the traced example), but a read from any other code raises
-:class:`DataDependentError` naming the file and line, as do ``float(v)``, ``v.detach()`` and ops
-run under ``no_grad()``, whose results would be frozen at the traced numbers. Engine code that
-turns a number into a Python decision (the comparisons ``<``, ``<=``, ``>``, ``>=``) calls
-:func:`refuse_data_dependence`, which raises the same error while this thread traces and does
-nothing otherwise. The fix is to express the choice with ops (``relu``, ``abs``, ``clamp``, a
-one-hot label with ``dot``), which the compiled program evaluates per example.
+wrong. So while a thread traces, ``.data`` of every Value is guarded in that thread: the engine's
+own modules may read it (to compute the traced example), but a read from any other code raises
+:class:`DataDependentError` naming the file and line, as do ``float(v)``, ``v.detach()``, the
+comparisons ``<``, ``<=``, ``>``, ``>=``, ``bool(v)``, and ops run under ``no_grad()``, whose
+results would be frozen at the traced numbers. The fix is to express the choice with ops
+(``relu``, ``abs``, ``clamp``, a one-hot label with ``dot``), which the compiled program
+evaluates per example. Other threads are not affected, and may trace at the same time.
+
+**Why the guard looks at the caller's frame.** The placeholders are ordinary Values, so that
+``fn`` runs unchanged (an ``nn.MLP``, a user's own classes) and the engine computes the traced
+example with its own code: every op reads its inputs' ``.data``. A tracer that needed no frame
+inspection would have to hand ``fn`` objects that are not Values (JAX's tracers), and then
+every op, every ``nn`` layer and every user class written against Value would need a second
+implementation for them. Telling the engine's reads from the user's by the reading code's
+module is the price of tracing the real engine; it is paid only while some thread traces (the
+guard is installed on entering and removed on leaving, also on Ctrl-C).
 """
 
 from __future__ import annotations
@@ -25,17 +33,17 @@ import threading
 from types import FrameType
 from typing import Any
 
-import numpy as np
-
 from autograd_core import value as _value
 from autograd_core.value import Value
 
-__all__ = ["DataDependentError", "Tracing", "is_tracing", "refuse_data_dependence"]
+__all__ = ["DataDependentError", "Tracing"]
 
 _ENGINE_PREFIX = "autograd_core."
 get_data = operator.attrgetter("data")
-_guard_lock = threading.Lock()
-_tracing_thread: list[int | None] = [None]  # the thread tracing now (one trace at a time)
+_guard_lock = threading.Lock()  # guards installing / removing the descriptor
+_tracers = [0]                  # how many threads are tracing now (the guard is installed if > 0)
+_slot: list[Any] = [None]       # Value.data's own descriptor while the guard stands in for it
+_local = threading.local()      # .depth: how many traces this thread is inside
 
 
 class DataDependentError(RuntimeError):
@@ -43,11 +51,6 @@ class DataDependentError(RuntimeError):
 
     While tracing, every Value stands for all the examples of a batch at once; its number is just
     one example's. Branching on it would freeze one branch into the program for every example."""
-
-
-def is_tracing() -> bool:
-    """True while the calling thread is inside ``compile()``'s trace of a function."""
-    return _tracing_thread[0] == threading.get_ident()
 
 
 def _user_frame(frame: FrameType | None) -> FrameType | None:
@@ -80,47 +83,33 @@ def _error(obj: Value | None, what: str, frame: FrameType | None) -> DataDepende
         "and dot), or call the function eagerly, without compile().")
 
 
-def refuse_data_dependence(what: str, obj: Value | None = None) -> None:
-    """Raise :class:`DataDependentError` if this thread is tracing, else return at once.
-
-    For engine code that turns a Value's number into a Python decision, e.g. in
-    ``Value.__lt__``: ``refuse_data_dependence("compared Values with <", self)``. The message
-    names ``what``, the node, and the user's file and line (the innermost frame outside
-    ``autograd_core``)."""
-    if _tracing_thread[0] is not None and _tracing_thread[0] == threading.get_ident():
-        raise _error(obj, what, _user_frame(sys._getframe(1)))
-
-
 # Value methods that turn its number into a Python value: a read of .data inside them is the
 # user's decision on a number, whoever wrote the method.
 _READERS = {"__lt__": "compared Values with <", "__le__": "compared Values with <=",
             "__gt__": "compared Values with >", "__ge__": "compared Values with >=",
-            "__bool__": "used a Value as a truth value", "__int__": "called int() on a Value",
-            "__index__": "used a Value as an index"}
+            "__bool__": "used a Value as a truth value"}
 
 
 class _DataGuard:
-    """Stands in for ``Value.data`` while tracing: engine code reads numbers as usual, any other
-    read raises :class:`DataDependentError`. Other threads are not affected."""
+    """Stands in for ``Value.data`` while some thread traces: in a tracing thread, engine code
+    reads numbers as usual and any other read raises :class:`DataDependentError`; in every other
+    thread it is the plain slot."""
 
-    def __init__(self, slot: Any, thread: int) -> None:
+    def __init__(self, slot: Any) -> None:
         self.slot = slot
-        self.thread = thread
         self.user_codes = {Value.__float__.__code__: "called float() on a Value",
                            Value.detach.__code__: "called detach() on a Value"}
         for name, what in _READERS.items():
-            fn = Value.__dict__.get(name)
-            code = getattr(fn, "__code__", None)
+            code = getattr(Value.__dict__.get(name), "__code__", None)
             if code is not None:
                 self.user_codes[code] = what
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
             return self
-        if threading.get_ident() == self.thread:
+        if getattr(_local, "depth", 0):
             frame = sys._getframe(1)
-            code = frame.f_code
-            what = self.user_codes.get(code)
+            what = self.user_codes.get(frame.f_code)
             if what is None and not frame.f_globals.get("__name__", "").startswith(_ENGINE_PREFIX):
                 what = "read .data of a Value"
             if what is not None:
@@ -137,48 +126,120 @@ class _DataGuard:
         self.slot.__set__(obj, data)
 
 
+def _install() -> None:
+    """Count this thread in; the first tracing thread installs the guard."""
+    with _guard_lock:
+        if _tracers[0] == 0:
+            slot = Value.__dict__.get("data")
+            if slot is None or not hasattr(slot, "__get__") or not hasattr(slot, "__set__"):
+                raise RuntimeError("compile() needs Value.data to be a slot (a data descriptor);"
+                                   " autograd_core.compiler.trace must be updated for the new "
+                                   "layout")
+            _slot[0] = slot
+            type.__setattr__(Value, "data", _DataGuard(slot))
+        _tracers[0] += 1
+
+
+def _uninstall() -> None:
+    """Count this thread out; the last tracing thread puts the plain slot back."""
+    with _guard_lock:
+        _tracers[0] -= 1
+        if _tracers[0] == 0:
+            type.__setattr__(Value, "data", _slot[0])
+            _slot[0] = None
+
+
 class Tracing:
     """Context for one trace: ops recorded (even inside an outer no_grad), anomaly checks off
-    (the placeholder numbers are arbitrary), and ``Value.data`` guarded."""
+    (the placeholder numbers are arbitrary), and ``Value.data`` guarded in this thread.
+
+    Exception-safe: an exception (Ctrl-C included) while entering undoes what was done, so the
+    guard never stays installed and the lock is never left held."""
 
     def __enter__(self) -> None:
         self.modes = (_value.is_grad_enabled(), _value.is_anomaly_enabled())
-        slot = Value.__dict__.get("data")
-        if slot is None or not hasattr(slot, "__get__") or not hasattr(slot, "__set__"):
-            raise RuntimeError("compile() needs Value.data to be a slot (a data descriptor); "
-                               "autograd_core.compiler.trace must be updated for the new layout")
-        self.slot = slot
-        self.installed = not isinstance(slot, _DataGuard)
-        if self.installed:
-            _guard_lock.acquire()
-            type.__setattr__(Value, "data", _DataGuard(slot, threading.get_ident()))
-            _tracing_thread[0] = threading.get_ident()
-        _value._set_modes(True, False)
+        self.steps = 0
+        try:
+            _install()
+            self.steps = 1
+            _local.depth = getattr(_local, "depth", 0) + 1
+            self.steps = 2
+            _value._set_modes(True, False)
+        except BaseException:
+            self._undo()
+            raise
+
+    def _undo(self) -> None:
+        try:
+            _value._set_modes(*self.modes)
+        finally:
+            if self.steps >= 2:
+                _local.depth -= 1
+            if self.steps >= 1:
+                _uninstall()
+            self.steps = 0
 
     def __exit__(self, *exc: Any) -> None:
-        _value._set_modes(*self.modes)
-        if self.installed:
-            _tracing_thread[0] = None
-            type.__setattr__(Value, "data", self.slot)
-            _guard_lock.release()
+        self._undo()
+
+
+def _dim(d: Any) -> int | None:
+    """d as a non-negative int (Python's or numpy's), else None."""
+    if isinstance(d, bool) or not hasattr(d, "__index__"):
+        return None
+    n = operator.index(d)
+    return n if n >= 0 else None
 
 
 def shape_of(spec: Any, i: int) -> tuple[int, ...]:
     """A shape argument of ``compile``: an int d means (d,), a tuple of ints is itself."""
-    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool) and spec >= 0:
-        return (int(spec),)
-    if isinstance(spec, tuple) and all(isinstance(d, (int, np.integer)) and not isinstance(d, bool)
-                                       and d >= 0 for d in spec):
-        return tuple(int(d) for d in spec)
+    if _dim(spec) is not None:
+        return (operator.index(spec),)
+    if isinstance(spec, tuple) and all(_dim(d) is not None for d in spec):
+        return tuple(operator.index(d) for d in spec)
     raise TypeError(f"compile(): the shape of input {i} must be an int (a list of that many "
                     f"numbers) or a tuple of ints (() for a single number), got {spec!r}")
 
 
-def placeholders(shape: tuple[int, ...], data: np.ndarray, name: str) -> tuple[Any, list[Value]]:
+def example_numbers(x: Any, shape: tuple[int, ...], i: int) -> list[float]:
+    """The numbers of one example of one input (nested lists, or an array), flat, checked
+    against ``shape``; zeros for None."""
+    size = 1
+    for d in shape:
+        size *= d
+    if x is None:
+        return [0.0] * size
+    if hasattr(x, "tolist"):  # a numpy array or scalar
+        x = x.tolist()
+    flat: list[Any] = []
+    found: list[int] = []
+
+    def walk(v: Any, depth: int) -> None:
+        if isinstance(v, (list, tuple)):
+            if len(found) <= depth:
+                found.append(len(v))
+            elif found[depth] != len(v):
+                raise ValueError(f"example[{i}] is ragged: rows of different lengths")
+            for w in v:
+                walk(w, depth + 1)
+        else:
+            if depth < len(found):
+                raise ValueError(f"example[{i}] is ragged: rows of different lengths")
+            flat.append(v)
+
+    walk(x, 0)
+    if tuple(found) != shape:
+        raise ValueError(f"example[{i}] has shape {tuple(found)}, expected {shape}")
+    if any(isinstance(v, complex) for v in flat):
+        raise TypeError(f"example[{i}] holds complex numbers; the engine computes with real "
+                        "numbers only")
+    return [float(v) for v in flat]
+
+
+def placeholders(shape: tuple[int, ...], data: list[float], name: str) -> tuple[Any, list[Value]]:
     """Leaves standing for one input of one example: a Value for shape (), a list of Values for
     (d,), nested lists for more dimensions. Returns (the structure fn receives, flat list)."""
-    flat = [Value(float(x), label=f"{name}[{i}]" if shape else name)
-            for i, x in enumerate(data.reshape(-1).tolist())]
+    flat = [Value(x, label=f"{name}[{i}]" if shape else name) for i, x in enumerate(data)]
     if not shape:
         return flat[0], flat
 
