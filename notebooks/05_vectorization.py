@@ -486,6 +486,34 @@ assert all(line in src for line in ['Z1 = W1 @ x + b1', 'dZ1 = dA1 * (1.0 - A1 *
                                     'dW1 = dZ1 @ x.T'])
 
 # %% [markdown]
+# ### The same idea in plain Python: staged computation
+#
+# CS231n's notes write a backward pass by hand as **staged computation**: the forward pass as
+# a list of small named steps, then the backward pass as the same steps in reverse, one line
+# per local gradient times upstream. `ac.compile(..., backend="python")` prints exactly that,
+# over plain floats (no numpy: it also runs in the browser). CS231n's own example, a sigmoid
+# neuron $f = \sigma(w_0 x_0 + w_1 x_1 + w_2)$ at $w = (2, -3, -3)$, $x = (-1, -2)$:
+
+# %%
+wc = [Value(2.0, label='w0'), Value(-3.0, label='w1'), Value(-3.0, label='w2')]
+
+def neuron_out(x):
+    return (wc[0] * x[0] + wc[1] * x[1] + wc[2]).sigmoid()
+
+staged = ac.compile(neuron_out, 2, params=wc, backend="python")
+print(staged.source())
+f_val, (dw0, dw1, dw2) = staged.value_and_grad([-1.0, -2.0])
+print(f"f = {f_val:.2f}; dw = [{dw0:.3f}, {dw1:.3f}, {dw2:.3f}]  (CS231n: 0.73; [-0.20, -0.39, 0.20])")
+assert round(f_val, 2) == 0.73 and [round(g, 2) for g in (dw0, dw1, dw2)] == [-0.2, -0.39, 0.2]
+src_py = staged.source()
+assert 'import numpy' not in src_py and '# backward' in src_py
+
+# %% [markdown]
+# Read it from the top: the forward pass keeps every intermediate (`mul1`, `add3`, ...),
+# then each `d...` line is one edge of the graph, local gradient times upstream, in reverse
+# order (CS231n's numbers, to two decimals). The numpy program above is the same list of steps
+# with arrays in place of floats, whole batches at a time.
+#
 # The scalar engine builds one Python object per operation per example (here
 # `len(ac.topological_order(...))` nodes for each of the 200 examples), which is what lets you
 # look at every node, and what makes it slow on big batches. The vectorized code, by hand or
