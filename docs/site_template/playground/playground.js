@@ -74,7 +74,7 @@
           out.fillStyle = '#fff'; out.fill();
           out.lineWidth = 2.5; out.strokeStyle = `rgb(${rgb})`; out.stroke();
           out.beginPath(); out.arc(px, py, 6.5, 0, 2 * Math.PI);
-          out.lineWidth = 1; out.strokeStyle = '#222'; out.stroke();
+          out.lineWidth = 1.5; out.strokeStyle = '#222'; out.stroke();
         }
       }
     }
