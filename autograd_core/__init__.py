@@ -26,7 +26,7 @@ from autograd_core.functional import (
 )
 from autograd_core.functional import sum as vsum
 from autograd_core.gradcheck import GradcheckError, check_grads, gradcheck, numerical_grads
-from autograd_core.modes import detect_anomaly, enable_grad, no_grad
+from autograd_core.modes import detect_anomaly, enable_grad, no_grad, set_grad_enabled
 from autograd_core.rules import RULES, Rule
 from autograd_core.value import (
     AnomalyError,
@@ -48,5 +48,6 @@ __all__ = [
     "check_grads", "use_accelerator",
     "detect_anomaly", "dot", "enable_grad", "grad", "gradcheck", "is_anomaly_enabled",
     "is_grad_enabled", "log_softmax", "logsumexp", "mean", "no_grad", "numerical_grads",
-    "reverse_topological", "softmax", "topological_order", "vsum", "zero_grad",
+    "reverse_topological", "set_grad_enabled", "softmax", "topological_order", "vsum",
+    "zero_grad",
 ]

@@ -4,12 +4,14 @@
  *   backward_fast(...) = autograd_core.backward._backward_fast: the backward pass.
  *
  * Each is a line-for-line translation of the Python function, which stays the reference: read
- * that one to learn the algorithm. Backward: the same two passes (count each node's
- * consumers into _pending as a negative number; then send upstream x local into each input,
- * releasing an input once all of its consumers have sent their share), same order of
- * operations, same float arithmetic (one IEEE multiply, one IEEE add, no fused multiply-add:
- * built with -ffp-contract=off), so both give the same gradients bit for bit; the tests check
- * that on random graphs.
+ * that one to learn the algorithm, and autograd_core/walker.py for the edge protocol both
+ * follow. Backward: the same two passes (count each node's consumers into _pending and set its
+ * gradient to -0.0; then send upstream x local into each input, count_edge and send_edge below,
+ * releasing an input once all of its consumers have sent their share), the same refusal of a
+ * graph that holds a Function gate (returns False: the reference walker takes it), the same
+ * order of operations and float arithmetic (one IEEE multiply, one IEEE add, no fused
+ * multiply-add: built with -ffp-contract=off), so both give the same gradients bit for bit;
+ * the tests check that on random graphs.
  *
  * Why compile them: on a 100,000-op chain the Python backward loop costs ~0.3-0.7 us per node,
  * the interpreter dispatching a dozen bytecodes per edge, and storing a node's ten slots ~0.2 us;
@@ -29,7 +31,7 @@
 static PyTypeObject *value_type = NULL;
 static Py_ssize_t off_grad, off_pending, off_a, off_b, off_da, off_db;
 static Py_ssize_t off_data, off_label, off_op, off_arg;
-static PyObject *zero_float = NULL, *zero_int = NULL, *one_float = NULL, *gate_hook = NULL;
+static PyObject *zero_float = NULL, *zero_int = NULL, *minus_zero = NULL, *gate_op = NULL;
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 #define IS_VALUE(o) ((o) != NULL && Py_TYPE(o) == value_type)
@@ -55,12 +57,14 @@ slot_offset(PyTypeObject *cls, const char *name, Py_ssize_t *out)
 }
 
 static PyObject *
-bind(PyObject *module, PyObject *cls)
+bind(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!PyType_Check(cls)) {
-        PyErr_SetString(PyExc_TypeError, "bind() expects the Value class");
+    if (nargs != 2 || !PyType_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "bind(Value, gate_op) expects the Value class and the "
+                        "op name of a Function gate's node");
         return NULL;
     }
+    PyObject *cls = args[0];
     PyTypeObject *t = (PyTypeObject *)cls;
     if (slot_offset(t, "grad", &off_grad) < 0 || slot_offset(t, "_pending", &off_pending) < 0 ||
         slot_offset(t, "_a", &off_a) < 0 || slot_offset(t, "_b", &off_b) < 0 ||
@@ -72,6 +76,10 @@ bind(PyObject *module, PyObject *cls)
         return NULL;
     if (zero_int == NULL && (zero_int = PyLong_FromLong(0)) == NULL)
         return NULL;
+    if (minus_zero == NULL && (minus_zero = PyFloat_FromDouble(-0.0)) == NULL)
+        return NULL;
+    Py_INCREF(args[1]);
+    Py_XSETREF(gate_op, args[1]);
     Py_INCREF(t);
     Py_XSETREF(value_type, t);
     Py_RETURN_NONE;
@@ -177,8 +185,17 @@ add(PyObject *acc, PyObject *x)
 
 /* ---- pass 1: count consumers ------------------------------------------------------------- */
 
+/* True if a leaf's gradient must be kept to add back at the end (anything but a float zero). */
+static int
+holds_gradient(PyObject *g)
+{
+    if (PyFloat_CheckExact(g))
+        return PyFloat_AS_DOUBLE(g) != 0.0 || Py_IS_NAN(PyFloat_AS_DOUBLE(g));
+    return 1;
+}
+
 /* One edge into input p: count it, and on first sight queue p (if an op made it) or keep a
- * leaf's existing gradient in stash (so it can be added back once at the end). */
+ * leaf's existing gradient in stash, then set p's gradient to -0.0 (the sum starts there). */
 static int
 count_edge(PyObject *p, Stack *s, PyObject *stash)
 {
@@ -194,10 +211,7 @@ count_edge(PyObject *p, Stack *s, PyObject *stash)
             PyObject *g = get_slot(p, off_grad, "grad");
             if (g == NULL)
                 return -1;
-            int truth = PyObject_IsTrue(g);
-            if (truth < 0)
-                return -1;
-            if (truth) {
+            if (holds_gradient(g)) {
                 PyObject *pair = PyTuple_Pack(2, p, g);
                 if (pair == NULL)
                     return -1;
@@ -207,12 +221,15 @@ count_edge(PyObject *p, Stack *s, PyObject *stash)
                     return -1;
             }
         }
+        Py_INCREF(minus_zero);
+        set_slot(p, off_grad, minus_zero);
     }
-    return set_pending(p, c - 1);
+    return set_pending(p, c + 1);
 }
 
 /* ---- pass 2: upstream x local into each input ------------------------------------------- */
 
+/* p.grad += local * g; release p when its last consumer has sent. */
 static int
 send_edge(PyObject *p, PyObject *local, PyObject *g, Stack *s)
 {
@@ -222,23 +239,17 @@ send_edge(PyObject *p, PyObject *local, PyObject *g, Stack *s)
     PyObject *prod = multiply(local, g);
     if (prod == NULL)
         return -1;
-    if (c < 0) { /* first contribution: assign */
-        set_slot(p, off_grad, prod);
-        c = -c - 1;
-    }
-    else {
-        PyObject *acc = get_slot(p, off_grad, "grad");
-        if (acc == NULL) {
-            Py_DECREF(prod);
-            return -1;
-        }
-        PyObject *sum = add(acc, prod);
+    PyObject *acc = get_slot(p, off_grad, "grad");
+    if (acc == NULL) {
         Py_DECREF(prod);
-        if (sum == NULL)
-            return -1;
-        set_slot(p, off_grad, sum);
-        c -= 1;
+        return -1;
     }
+    PyObject *sum = add(acc, prod);
+    Py_DECREF(prod);
+    if (sum == NULL)
+        return -1;
+    set_slot(p, off_grad, sum);
+    c -= 1;
     if (set_pending(p, c) < 0)
         return -1;
     if (c == 0 && has_inputs(p))
@@ -266,6 +277,15 @@ send_tuple(PyObject *inputs, PyObject *locals, PyObject *g, Stack *s)
     return r;
 }
 
+/* 1 for the node of a Function gate (its op is gate_op), 0 otherwise, -1 on error. */
+static int
+is_gate(PyObject *node)
+{
+    PyObject *op = get_slot(node, off_op, "_op");
+    return op == NULL ? -1 : PyObject_RichCompareBool(op, gate_op, Py_EQ);
+}
+
+/* 0: done; 1: the graph holds a gate (nothing sent yet); -1: error. */
 static int
 run(PyObject *root, PyObject *seed, PyObject *stash, Stack *s)
 {
@@ -282,6 +302,11 @@ run(PyObject *root, PyObject *seed, PyObject *stash, Stack *s)
         if (IS_VALUE(a))
             r = count_edge(a, s, stash);
         else if (a != NULL && PyTuple_CheckExact(a)) {
+            r = is_gate(node);
+            if (r == 1) {
+                Py_DECREF(node);
+                return 1;
+            }
             for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(a) && r == 0; i++) {
                 PyObject *p = PyTuple_GET_ITEM(a, i);
                 if (IS_VALUE(p))
@@ -311,18 +336,7 @@ run(PyObject *root, PyObject *seed, PyObject *stash, Stack *s)
         }
         else if (r == 0 && a != NULL && PyTuple_CheckExact(a)) {
             PyObject *da = get_slot(node, off_da, "_da");
-            if (da == Py_None && gate_hook == NULL) {
-                PyErr_SetString(PyExc_RuntimeError, "backward_fast(): bind_gates() not called");
-                r = -1;
-            }
-            else if (da == Py_None) {
-                /* a Function gate: gate_grads(node, g) returns upstream x local itself */
-                PyObject *sent = PyObject_CallFunctionObjArgs(gate_hook, node, g, NULL);
-                r = sent == NULL ? -1 : send_tuple(a, sent, one_float, s);
-                Py_XDECREF(sent);
-            }
-            else
-                r = da == NULL ? -1 : send_tuple(a, da, g, s);
+            r = da == NULL ? -1 : send_tuple(a, da, g, s);
         }
         PyObject *b = SLOT(node, off_b);
         if (r == 0 && IS_VALUE(b)) {
@@ -358,7 +372,7 @@ backward_fast(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     clear(&s);
     if (r < 0)
         return NULL;
-    Py_RETURN_NONE;
+    return PyBool_FromLong(r == 0);
 }
 
 /* ---- node construction ------------------------------------------------------------------ */
@@ -394,27 +408,13 @@ new_node(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return v;
 }
 
-/* bind_gates(fn): the Python function the backward loop calls for a Function gate's node
- * (autograd_core.function.gate_grads). */
-static PyObject *
-bind_gates(PyObject *module, PyObject *fn)
-{
-    Py_INCREF(fn);
-    Py_XSETREF(gate_hook, fn);
-    if (one_float == NULL && (one_float = PyFloat_FromDouble(1.0)) == NULL)
-        return NULL;
-    Py_RETURN_NONE;
-}
-
 static PyMethodDef methods[] = {
-    {"bind_gates", (PyCFunction)bind_gates, METH_O,
-     "bind_gates(fn): the function called for a Function gate's node in the backward loop."},
     {"node", (PyCFunction)(void (*)(void))new_node, METH_FASTCALL,
      "node(data, op, arg, a, b, da, db): autograd_core.value._node, compiled."},
-    {"bind", (PyCFunction)bind, METH_O,
-     "bind(Value): look up the slot offsets of the Value class (once, at import)."},
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL,
+     "bind(Value, gate_op): look up the slot offsets of the Value class (once, at import)."},
     {"backward_fast", (PyCFunction)(void (*)(void))backward_fast, METH_FASTCALL,
-     "backward_fast(root, seed, stash): autograd_core.backward._backward_fast, compiled."},
+     "backward_fast(root, seed, stash) -> bool: autograd_core.backward._backward_fast, compiled."},
     {NULL, NULL, 0, NULL},
 };
 

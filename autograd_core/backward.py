@@ -1,87 +1,131 @@
-"""Reverse-mode propagation: the chain rule applied node by node.
+"""backward() and grad(): the chain rule over a whole graph, following the edge protocol.
 
-For every node in reverse topological order and every edge to a parent::
+The protocol, the order and the reference walker are in :mod:`autograd_core.walker`: for every
+node in reverse topological order and every edge to an input::
 
-    parent.grad += local * node.grad        # upstream gradient x local gradient
+    input.grad += local * node.grad        # upstream gradient x local gradient
 
-The order comes from Kahn's algorithm run backwards from the root: first count, for each node,
-how many edges of the graph leave it (its consumers); then start at the root and release a node
-once all of its consumers have sent it their contribution. Both passes use an explicit stack, so
-a chain of a million ops needs no recursion, and the counter lives on the node (``_pending``), so
-the fast path allocates no visited set and no order list.
+``backward()`` picks one of three ways to walk, all giving the same bits:
+
+* the fast loop, :func:`_backward_fast` (and its C twin ``_speedups.backward_fast``), for the
+  everyday graph of ops: no dict, no order list; the sums and counters live on the nodes;
+* the reference walker, :func:`autograd_core.walker.gradients`, for a graph that holds a
+  Function gate (a gate runs the user's code, which may call ``backward()`` itself or wait for
+  another thread's; the reference keeps its sums in a dict, off the nodes, so nothing it holds
+  can be disturbed) and, with a checking protocol, under ``detect_anomaly()``;
+* the reference walker with a recording protocol for ``create_graph=True``: the local gradients
+  are evaluated on Values from the op table, so the backward pass is itself a graph.
 
 Semantics (PyTorch's): leaves accumulate across calls, so a second ``backward()`` adds exactly
-the same gradient again; intermediate nodes are overwritten with this call's d(root)/d(node).
+the same gradient again; intermediate nodes are overwritten with this call's d(root)/d(node),
+except those that asked to :meth:`~autograd_core.value.Value.retain_grad` (they accumulate).
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from autograd_core import value as _value
-from autograd_core.function import gate_grads, gate_grads_as_values
+from autograd_core import value_math as VM
+from autograd_core.function import gate_grads_as_values
+from autograd_core.modes import enable_grad
 from autograd_core.rules import RULES
 from autograd_core.value import AnomalyError, Value, _to_float
+from autograd_core.walker import (
+    GATE,
+    NO_GRAD,
+    accumulate,
+    contributions,
+    gradients,
+    is_gate,
+    reverse_topological,
+    topological_order,
+    walk,
+)
 
-# One backward pass at a time in the process: passes keep per-node counters and accumulate into
-# .grad, so two threads running backward() over graphs that share nodes (parameters) would lose
-# gradients. Taking an uncontended lock costs well under a microsecond per call.
-_backward_lock = threading.RLock()
+__all__ = ["backward", "grad", "reverse_topological", "topological_order", "zero_grad"]
+
+# The fast loop keeps counters and sums on the nodes, so two passes over graphs that share nodes
+# (parameters) must not overlap: they take this lock. It is held only while engine code runs
+# (the fast loop never calls user code; the reference walker takes it only to store its sums),
+# so a gate that waits for another thread's backward() cannot deadlock on it.
+_lock = threading.RLock()
 
 
 def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> None:
     """Fill ``.grad`` on every node of ``root``'s graph with gradient * d(root)/d(node).
 
-    Thread-safe: concurrent calls (for example two threads training models that share
-    parameters) run one after the other, so no contribution is lost."""
+    Thread-safe: passes over graphs that share parameters never lose a contribution."""
     if not isinstance(root, Value):
         raise TypeError(f"backward() expects a Value, got {type(root).__name__}")
     seed = _to_float(gradient, "backward() gradient")
-    if root._a is None and root._arg is _value.NO_GRAD:
+    if root._a is None and root._op == NO_GRAD:
         raise RuntimeError(
             "backward() on a Value computed under no_grad(): there is no graph to "
             "differentiate. Compute it outside no_grad() (or inside enable_grad()) to record "
             "the ops.")
-    with _backward_lock:
-        if create_graph or _value._anomaly:
-            _backward_general(root, seed, create_graph)
-            return
-        if root._a is None:
-            root.grad += seed
-            return
-        _backward_recorded(root, seed)
+    if create_graph:
+        with enable_grad():
+            _store(gradients(root, Value(seed), _recorded))
+    elif _value._anomaly:
+        _store(gradients(root, seed, _checked))
+    elif root._a is None or not _run_fast(root, seed):
+        _store(gradients(root, seed))
 
 
-def _backward_recorded(root: Value, seed: float) -> None:
+def _store(grads: dict[Any, Any]) -> None:
+    """Write a walk's sums into ``.grad``: leaves and retained nodes accumulate, the others are
+    overwritten (as :func:`autograd_core.walker.reference_backward` does)."""
+    retained = _value._retained
+    with _lock:
+        for node, g in grads.items():
+            keep = node._a is None or (retained and node in retained)
+            node.grad = accumulate(node.grad, g) if keep else g
+
+
+def _run_fast(root: Value, seed: float) -> bool:
+    """The fast loop over root's graph; False (and nothing changed) if the graph holds a gate."""
     stash: list[tuple[Value, Any]] = []
-    try:
-        (_value._compiled_backward or _backward_fast)(root, seed, stash)
-    except BaseException:
-        _undo(root, stash)
-        raise
-    for leaf, old in stash:
-        leaf.grad = old + leaf.grad
+    with _lock:
+        retained = [(n, n.grad) for n in _value._retained] if _value._retained else ()
+        try:
+            done = (_value._compiled_backward or _backward_fast)(root, seed, stash)
+        except BaseException:
+            _undo(root, stash)
+            raise
+        if not done:
+            _undo(root, stash, sent=False)
+            for node, old in retained:
+                node.grad = old
+            return False
+        for leaf, old in stash:
+            leaf.grad = old + leaf.grad
+        for node, old in retained:
+            if node is root or node.grad is not old:  # this pass reached it (a new float)
+                node.grad = accumulate(old, node.grad)
+    return True
 
 
-def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> None:
-    """The hot loop. Written out for the node layout of :mod:`autograd_core.value`: inputs in
-    ``_a``/``_b`` (or a tuple in ``_a`` for n-ary ops), local gradients in ``_da``/``_db``;
-    inputs that are not Values are constants and get nothing.
+def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> bool:
+    """The hot loop: the edge protocol's op case, inlined for the node layout of
+    :mod:`autograd_core.value` (inputs in ``_a``/``_b`` or a tuple in ``_a``, local gradients in
+    ``_da``/``_db``; inputs that are not Values are constants and get nothing).
 
-    Each call sums its gradients afresh (a per-call buffer): a node's first contribution is
-    assigned, not added, so nothing needs zeroing first; a leaf that already held a gradient
-    has it kept in ``stash`` and added back once at the end, so a second call adds exactly the
-    same amount again, bit for bit, as PyTorch does."""
-    # Pass 1: count each node's consumers (edges into it), as a negative number in _pending.
+    Pass 1 counts each node's consumers into ``_pending`` and sets each gradient to -0.0, the
+    one float that adds without a trace (-0.0 + x is x, bit for bit, even for x = -0.0); a leaf
+    that held a gradient has it kept in ``stash``, to add back at the end, so a second call adds
+    exactly the same amount again. Pass 2 sends upstream x local into each input and releases
+    an input once all of its consumers have sent, so ``_pending`` is 0 again everywhere after.
+    Returns False, having sent nothing, if it meets a Function gate."""
     root.grad = seed
     stack = [root]
     pop = stack.pop
     push = stack.append
     keep = stash.append
-    while stack:
+    while stack:  # pass 1: count
         node = pop()
         a = node._a
         if type(a) is Value:
@@ -89,131 +133,102 @@ def _backward_fast(root: Value, seed: float, stash: list[tuple[Value, Any]]) -> 
             if c == 0:
                 if a._a is not None:
                     push(a)
-                elif a.grad:
+                elif a.grad.__class__ is not float or a.grad:
                     keep((a, a.grad))
-            a._pending = c - 1
+                a.grad = -0.0
+            a._pending = c + 1
         elif type(a) is tuple:
+            if node._op == GATE:
+                return False
             for p in a:
                 if type(p) is Value:
                     c = p._pending
                     if c == 0:
                         if p._a is not None:
                             push(p)
-                        elif p.grad:
+                        elif p.grad.__class__ is not float or p.grad:
                             keep((p, p.grad))
-                    p._pending = c - 1
+                        p.grad = -0.0
+                    p._pending = c + 1
         b = node._b
         if type(b) is Value:
             c = b._pending
             if c == 0:
                 if b._a is not None:
                     push(b)
-                elif b.grad:
+                elif b.grad.__class__ is not float or b.grad:
                     keep((b, b.grad))
-            b._pending = c - 1
-    # Pass 2: upstream x local into each input. A negative counter means "no contribution yet":
-    # the first one is assigned (no zeroing pass needed), later ones are added; an input is
-    # released once all of its consumers have sent their share.
+                b.grad = -0.0
+            b._pending = c + 1
     push(root)
-    while stack:
+    while stack:  # pass 2: send
         node = pop()
         g = node.grad
         a = node._a
         if type(a) is Value:
-            c = a._pending
-            if c < 0:
-                a.grad = node._da * g
-                c = -c - 1
-            else:
-                a.grad += node._da * g
-                c -= 1
+            a.grad += node._da * g
+            c = a._pending - 1
             a._pending = c
             if c == 0 and a._a is not None:
                 push(a)
         elif type(a) is tuple:
-            da = node._da
-            if da is None:  # a Function gate: it computes upstream x local itself
-                da = gate_grads(node, g)
-                g = 1.0
-            for p, local in zip(a, da):
+            for p, local in zip(a, node._da):
                 if type(p) is Value:
-                    c = p._pending
-                    if c < 0:
-                        p.grad = local * g
-                        c = -c - 1
-                    else:
-                        p.grad += local * g
-                        c -= 1
+                    p.grad += local * g
+                    c = p._pending - 1
                     p._pending = c
                     if c == 0 and p._a is not None:
                         push(p)
         b = node._b
         if type(b) is Value:
-            c = b._pending
-            if c < 0:
-                b.grad = node._db * g
-                c = -c - 1
-            else:
-                b.grad += node._db * g
-                c -= 1
+            b.grad += node._db * g
+            c = b._pending - 1
             b._pending = c
             if c == 0 and b._a is not None:
                 push(b)
+    return True
 
 
-def _undo(root: Value, stash: list[tuple[Value, Any]]) -> None:
-    """After an interrupted backward: clear the counters so the graph can be used again, and
-    give every leaf back the gradient it had (the stashed ones theirs, the others zero)."""
-    for node in reverse_topological(root):
-        node._pending = 0
-        if node._a is None:
+def _undo(root: Value, stash: list[tuple[Value, Any]], sent: bool = True) -> None:
+    """After an interrupted (``sent``) or abandoned fast pass: clear the counters so the graph
+    can be used again, and give every leaf the pass touched back the gradient it had (the
+    stashed ones theirs, the others zero). An abandoned pass stopped while counting: the leaves
+    it touched are those it counted."""
+    for node in walk([root]):
+        if node._a is None and (sent or node._pending):
             node.grad = 0.0
+        node._pending = 0
     for leaf, old in stash:
         leaf.grad = old
 
 
-def reverse_topological(root: Value) -> list[Value]:
-    """Every node of root's graph, root first, each node after all of its consumers.
-
-    Deterministic: the same graph always gives the same order."""
-    consumers: dict[int, int] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        for p in node.parents:
-            key = id(p)
-            n = consumers.get(key)
-            if n is None:
-                consumers[key] = 1
-                stack.append(p)
-            else:
-                consumers[key] = n + 1
-    order = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        for p in node.parents:
-            key = id(p)
-            n = consumers[key] - 1
-            consumers[key] = n
-            if n == 0:
-                stack.append(p)
-    return order
+def _checked(node: Value, upstream: Any) -> tuple[Any, ...]:
+    """The edge protocol under ``detect_anomaly()``: the first non-finite gradient sent to a
+    Value raises, naming the op."""
+    sent = contributions(node, upstream)
+    for i, (inp, contribution) in enumerate(zip(node.inputs, sent)):
+        if inp.__class__ is Value and not math.isfinite(contribution):
+            local = node.local_grads[i]
+            raise AnomalyError(
+                f"detect_anomaly: backward through op {node._op!r} gave gradient "
+                f"{contribution!r} to its input {i} (local gradient {local!r} x upstream "
+                f"{upstream!r}); this is the first non-finite gradient.")
+    return sent
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node of root's graph, inputs first and root last (the order of the forward pass)."""
-    order = reverse_topological(root)
-    order.reverse()
-    return order
+def _recorded(node: Value, upstream: Value) -> tuple[Any, ...]:
+    """The edge protocol for ``create_graph``: the contributions as Values, recorded, so that
+    they can be differentiated again (the local gradients are re-evaluated on Values from the
+    op table; a gate replays its forward on the input Values)."""
+    if node._a is None:
+        return ()
+    if is_gate(node):
+        return gate_grads_as_values(node, upstream)
+    return tuple(upstream if local.__class__ is float and local == 1.0 else upstream * local
+                 for local in _locals_as_values(node))
 
 
 def _locals_as_values(node: Value) -> tuple[Any, ...]:
-    """The node's local derivatives recomputed as Values from the op table, so that the
-    backward pass itself is recorded (higher-order gradients)."""
-    from autograd_core import value_math as VM
-
     rule = RULES.get(node._op)
     if rule is None:
         name = type(node._arg).__name__ if node._arg is not None else node._op
@@ -229,69 +244,20 @@ def _locals_as_values(node: Value) -> tuple[Any, ...]:
     return tuple(rule.local(VM, ins, node, node._arg))
 
 
-def _propagate(root: Value, seed: Any, as_values: bool) -> tuple[list[Value], dict[int, Any]]:
-    """Gradients of root w.r.t. every node, in a dict keyed by id(node); nodes untouched."""
-    order = reverse_topological(root)
-    grads: dict[int, Any] = {id(root): seed}
-    check = _value._anomaly
-    for node in order:
-        if node._a is None:
-            continue
-        g = grads[id(node)]
-        gate = node._da is None and node._a.__class__ is tuple
-        if gate:  # a Function: it sends upstream x local itself
-            local_grads = (gate_grads_as_values(node, g) if as_values
-                           else gate_grads(node, g))
-        else:
-            local_grads = _locals_as_values(node) if as_values else node.local_grads
-        for i, (p, local) in enumerate(zip(node.inputs, local_grads)):
-            if p.__class__ is not Value:
-                continue  # a constant input: no gradient
-            if gate or (local.__class__ is float and local == 1.0):
-                contrib = local if gate else g
-            else:
-                contrib = g * local
-            if check and not math.isfinite(float(contrib)):
-                raise AnomalyError(
-                    f"detect_anomaly: backward through op {node._op!r} gave gradient "
-                    f"{float(contrib)!r} to its input {i} (local gradient {float(local)!r} x "
-                    f"upstream {float(g)!r}); this is the first non-finite gradient.")
-            key = id(p)
-            old = grads.get(key)
-            grads[key] = contrib if old is None else old + contrib
-    return order, grads
-
-
-def _backward_general(root: Value, seed: float, create_graph: bool) -> None:
-    from autograd_core.modes import enable_grad
-
-    if create_graph:
-        with enable_grad():
-            order, grads = _propagate(root, Value(seed), as_values=True)
-    else:
-        order, grads = _propagate(root, seed, as_values=False)
-    for node in order:
-        g = grads[id(node)]
-        if node._a is not None:
-            node.grad = g
-        elif isinstance(node.grad, float) and node.grad == 0.0:
-            node.grad = g
-        else:
-            node.grad = node.grad + g
-
-
 def grad(output: Value, inputs: Sequence[Value] | Value, create_graph: bool = False,
-         allow_unused: bool = False) -> list[Any]:
+         allow_unused: bool | None = None, materialize_grads: bool = False) -> list[Any]:
     """d(output)/d(input) for each input, without touching any ``.grad`` (torch.autograd.grad).
 
     With ``create_graph=True`` the gradients are Values recorded in a graph of their own, so
     they can be differentiated again: ``grad(grad(f, [x], create_graph=True)[0], [x])`` is f''.
-    An input the output does not depend on raises, unless ``allow_unused=True`` (then 0.0).
+    An input the output does not depend on raises, unless ``allow_unused=True`` or
+    ``materialize_grads=True`` (then its gradient is 0.0, as PyTorch's materialized zeros).
     """
-    from autograd_core.modes import enable_grad
-
     if not isinstance(output, Value):
         raise TypeError(f"grad() expects a Value output, got {type(output).__name__}")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("grad(): materialize_grads=True gives unused inputs a zero gradient, "
+                         "which allow_unused=False forbids; leave allow_unused unset")
     single = isinstance(inputs, Value)
     ins: list[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item,arg-type]
     for i, x in enumerate(ins):
@@ -299,30 +265,26 @@ def grad(output: Value, inputs: Sequence[Value] | Value, create_graph: bool = Fa
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(x).__name__}")
     if create_graph:
         with enable_grad():
-            _, grads = _propagate(output, Value(1.0), as_values=True)
+            grads = gradients(output, Value(1.0), _recorded)
     else:
-        _, grads = _propagate(output, 1.0, as_values=False)
+        grads = gradients(output, 1.0, _checked if _value._anomaly else contributions)
     result = []
     for i, x in enumerate(ins):
-        g = grads.get(id(x))
+        g = grads.get(x)
         if g is None:
-            if not allow_unused:
+            if not (allow_unused or materialize_grads):
                 raise RuntimeError(
                     f"input {i} ({x!r}) was not used to compute the output; pass "
-                    "allow_unused=True to get 0.0 for it")
+                    "allow_unused=True (or materialize_grads=True) to get 0.0 for it")
             g = 0.0
         result.append(g)
     return result
 
 
-def zero_grad(roots: Iterable[Value]) -> None:
+def zero_grad(roots: Sequence[Value]) -> None:
     """Set ``.grad = 0.0`` on every node reachable from the given roots."""
-    seen: set[int] = set()
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in walk(roots):
         node.grad = 0.0
-        stack.extend(node.parents)
+
+
+_value._install_backward(backward)

@@ -17,10 +17,15 @@ were a built-in op::
 How it plugs into the engine: the gate's node keeps the gate itself (``node.arg``) instead of
 local gradients, and the backward pass calls ``gate.backward(upstream)`` when it reaches the
 node, with the real upstream gradient d(root)/d(out), exactly once per pass, as the deck's
-gate API does. What it returns is added into the inputs' ``.grad``. (``node.local_grads``, which
-viz draws on the edges, is ``backward(1.0)``: for a scalar output the chain rule makes backward
-linear in the upstream, backward(u) = u * backward(1).) ``check_grads`` verifies a hand-written
-backward against central differences.
+gate API does (the edge protocol of :mod:`autograd_core.walker`). What it returns is added
+into the inputs' ``.grad``. (``node.local_grads``, which viz draws on the edges, is
+``backward(1.0)``: for a scalar output the chain rule makes backward linear in the upstream,
+backward(u) = u * backward(1).) ``check_grads`` verifies a hand-written backward against
+central differences.
+
+Each application keeps its own state: the first call of an instance runs on the instance
+itself, a later call on a fresh copy of it, so ``z1 = mul(a, b); mul(c, d)`` leaves z1 with a
+and b to differentiate (PyTorch gives each application its own ``ctx`` for the same reason).
 
 Higher-order gradients (``backward(create_graph=True)``, ``grad(..., create_graph=True)``): the
 engine runs the gate's ``forward`` again on a copy of the gate with the input *Values*, so that
@@ -39,11 +44,12 @@ from typing import Any
 from autograd_core import value as _value
 from autograd_core.rules import defrule
 from autograd_core.value import AnomalyError, Value, _number, split_inputs
+from autograd_core.walker import GATE
 
 # The op table's row for user gates: the node's parameter k is the Function instance itself.
 # Its "local" is backward(1.0); the backward pass itself calls backward(upstream) instead.
 FUNCTION = defrule(
-    "function", "f", 0,
+    GATE, "f", 0,
     lambda m, xs, k: k.forward(*xs),
     lambda m, xs, out, k: _checked(k, k.backward(1.0), len(xs), values_ok=False),
     "whatever the gate's backward(upstream) returns, divided by upstream")
@@ -77,7 +83,10 @@ class Function:
 
     def __call__(self, *inputs: Any) -> Value:
         ins, xs = split_inputs(inputs, type(self).__name__)
-        out = self.forward(*xs)
+        # What forward keeps on self belongs to this application: an instance already applied
+        # holds another application's inputs, so this one runs on a copy.
+        gate = copy.copy(self) if getattr(self, "_Function__applied", False) else self
+        out = gate.forward(*xs)
         if isinstance(out, Value) or _number(out) is NotImplemented:
             raise TypeError(f"{type(self).__name__}.forward must return a plain number, got "
                             f"{type(out).__name__}")
@@ -86,9 +95,13 @@ class Function:
             raise AnomalyError(f"detect_anomaly: {type(self).__name__}.forward returned {out!r}")
         if not _value._grad_enabled:
             return _value._leaf(out)
-        # _da = None marks a gate node: the backward pass asks the gate (gate_grads) instead of
-        # multiplying stored local gradients.
-        return _value._node(out, FUNCTION.name, self, tuple(ins), None, None, None)
+        try:
+            gate.__applied = True  # type: ignore[attr-defined]
+        except AttributeError:  # __slots__ without room for the mark: applications share state
+            pass
+        # A gate's node stores no local gradients (_da None): the gate computes upstream x local
+        # itself, through _contributions (the edge protocol, autograd_core.walker).
+        return _value._node(out, GATE, gate, tuple(ins), None, None, None)
 
 
 def _checked(gate: Any, grads: Any, n: int, values_ok: bool) -> tuple[Any, ...]:
@@ -115,13 +128,6 @@ def _checked(gate: Any, grads: Any, n: int, values_ok: bool) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def gate_grads(node: Value, upstream: Any) -> tuple[Any, ...]:
-    """The gradients a gate node sends its inputs: ``gate.backward(upstream)``, checked.
-    Called by the backward pass (plain numbers) and by ``Value._backward()``."""
-    gate = node._arg
-    return _checked(gate, gate.backward(upstream), len(node._a), values_ok=False)
-
-
 def gate_grads_as_values(node: Value, upstream: Value) -> tuple[Any, ...]:
     """The same, recorded as a graph (create_graph): forward is replayed on a copy of the gate
     with the input Values, then backward is called with the upstream Value. If the gate cannot
@@ -137,7 +143,7 @@ def gate_grads_as_values(node: Value, upstream: Value) -> tuple[Any, ...]:
         return _checked(gate, replay.backward(upstream), len(node._a), values_ok=True)
     # First derivatives only: the right numbers, in nodes whose local gradients raise if a
     # second backward ever reaches them.
-    grads = gate_grads(node, upstream.data)
+    grads = gate._contributions(upstream.data, len(node._a))
     ins = (upstream,) + tuple(p for p in node._a if p.__class__ is Value)
     refuse = _SecondDerivativeRefused(type(gate).__name__)
     return tuple(
@@ -166,6 +172,3 @@ class _SecondDerivativeRefused:
     def __repr__(self) -> str:
         return f"<no second derivative through {self.name}>"
 
-
-if _value._speedups is not None:  # the compiled backward loop asks the gate the same way
-    _value._speedups.bind_gates(gate_grads)

@@ -33,10 +33,15 @@ def numerical_grads(f: Callable[..., Any], xs: Sequence[float], h: float = 1e-6)
             down = list(point)
             up[i] += h
             down[i] -= h
-            fu = float(f(*[Value(x) for x in up]))
-            fd = float(f(*[Value(x) for x in down]))
+            fu = _number(f(*[Value(x) for x in up]))
+            fd = _number(f(*[Value(x) for x in down]))
             out.append((fu - fd) / (2.0 * h))
     return out
+
+
+def _number(out: Any) -> float:
+    """f's result as a float: a Value's number (``.item()``), or a plain number."""
+    return out.item() if isinstance(out, Value) else float(out)
 
 
 def check_grads(f: Callable[..., Any], xs: Sequence[float], h: float = 1e-6,

@@ -17,6 +17,14 @@ object the cyclic garbage collector has to track, which is what keeps a 100,000-
 build. Read the graph through :attr:`Value.inputs`, :attr:`Value.parents` and
 :attr:`Value.local_grads` rather than the slots.
 
+The other slots, one meaning each: ``_op`` names what made the node (an op-table name; ``''``
+for a Value the user made; ``'function'`` for a Function gate, whose node stores no local
+gradients, ``_da`` None, because the gate computes upstream x local itself; ``'no_grad'`` for
+an op's result under no_grad(), a leaf); ``_arg`` is the op's constant parameter (the exponent
+of ``x ** 3``; for a gate, the gate); ``_pending`` counts, during a backward pass only, the
+consumers that have still to send this node its gradient (0 otherwise). How gradient crosses an
+edge is written once, in :mod:`autograd_core.walker`.
+
 The micrograd surface (``data``, ``grad``, ``_prev``, ``_op``, ``backward()``, ``relu()``,
 ``tanh()``, ``exp()``, the operators) works unchanged.
 """
@@ -27,6 +35,7 @@ import math
 import os
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, Union
@@ -81,6 +90,7 @@ from autograd_core.rules import (
     TRUNC,
     Rule,
 )
+from autograd_core.walker import GATE, NO_GRAD, contributions, walk
 
 Number = Union[int, float]  # noqa: UP007  (a runtime alias; py3.10 safe)
 Operand = Union["Value", int, float]  # noqa: UP007
@@ -101,9 +111,9 @@ _fast = True
 _threads_off_default = 0
 _modes_lock = threading.Lock()
 
-# The marker on results computed under no_grad(): leaves with no history, which backward()
-# refuses to start from (there is no graph to differentiate).
-NO_GRAD = "no_grad"
+# Results computed under no_grad() are leaves with no history whose op is NO_GRAD (walker.py):
+# backward() refuses to start from them (there is no graph to differentiate).
+__all__ = ["NO_GRAD", "AnomalyError", "Value"]
 
 _new = object.__new__
 
@@ -201,7 +211,7 @@ class Value:
     @property
     def op(self) -> str:
         """The op-table name of the op that made this node ('add', 'tanh', ...); '' for a leaf."""
-        return self._op
+        return "" if self._a is None else self._op
 
     @property
     def inputs(self) -> tuple[Any, ...]:
@@ -223,10 +233,8 @@ class Value:
         if a is None:
             return ()
         if a.__class__ is tuple:
-            if self._da is None:  # a Function gate: its backward at upstream 1 (see function.py)
-                from autograd_core.function import gate_grads
-
-                return gate_grads(self, 1.0)
+            if self._op == GATE:  # its backward at upstream 1 (see function.py)
+                return contributions(self, 1.0)
             return self._da  # type: ignore[no-any-return]
         if self._b is None:
             return (self._da,)
@@ -262,6 +270,17 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{lab})"
 
     def __float__(self) -> float:
+        """Refused: ``math.sin(v)`` or ``float(v)`` would take the number out of the graph and
+        silently drop that term from every gradient (micrograd raises here too)."""
+        _ = self.data  # inside compile() tracing, this read raises DataDependentError first
+        raise TypeError(
+            "a Value is not converted to a float implicitly: math.sin(v), math.exp(v) or "
+            "float(v) would silently drop that term from the gradient. Use the Value's method "
+            "(v.sin(), v.exp(), ...) to stay in the graph, or v.item() (or v.data) to take the "
+            "number out on purpose.")
+
+    def item(self) -> float:
+        """The number, as a plain float (``tensor.item()``): no gradient flows through it."""
         return self.data
 
     # --- comparisons and truth (a 0-d tensor's behaviour; == stays identity) -------------------
@@ -292,16 +311,18 @@ class Value:
         if other.__class__ is Value:
             return self is other
         if _number(other) is not NotImplemented:
-            warnings.warn(
-                f"Value == {other!r} compares identity and is always False (== on Values is "
-                "identity, so they work in sets and dicts); compare the number: v.data == "
-                f"{other!r}", stacklevel=2)
+            _warn_identity("==", other)
             return False
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:
-        eq = self.__eq__(other)
-        return eq if eq is NotImplemented else not eq
+        """Not identity (see ``==``); with a plain number always True, with a warning."""
+        if other.__class__ is Value:
+            return self is not other
+        if _number(other) is not NotImplemented:
+            _warn_identity("!=", other)
+            return True
+        return NotImplemented
 
     __hash__ = object.__hash__
 
@@ -564,23 +585,13 @@ class Value:
     # --- gradients ----------------------------------------------------------------------------
     def _backward(self) -> None:
         """One node's step of the chain rule, as in Karpathy's micrograd lecture: for each
-        Value input, ``input.grad += local * self.grad`` (upstream x local). Nothing on a leaf.
-        ``backward()`` runs the same arithmetic for every node in reverse topological order;
-        calling ``_backward()`` by hand, root first, shows one step at a time."""
-        a = self._a
-        if a is None:
-            return
-        g = self.grad
-        if a.__class__ is tuple and self._da is None:  # a Function gate
-            from autograd_core.function import gate_grads
-
-            for p, contrib in zip(a, gate_grads(self, g)):
-                if p.__class__ is Value:
-                    p.grad += contrib
-            return
-        for p, local in zip(self.inputs, self.local_grads):
+        Value input, ``input.grad += local * self.grad`` (upstream x local; the edge protocol
+        of :mod:`autograd_core.walker`). Nothing on a leaf. ``backward()`` runs the same
+        arithmetic for every node in reverse topological order; calling ``_backward()`` by
+        hand, root first, shows one step at a time."""
+        for p, contribution in zip(self.inputs, contributions(self, self.grad)):
             if p.__class__ is Value:
-                p.grad += local * g
+                p.grad += contribution
 
     def __reduce__(self) -> Any:
         """Pickle and copy.deepcopy support, iterative: the graph is stored as a flat list in
@@ -594,15 +605,24 @@ class Value:
         in PyTorch. Intermediate nodes are overwritten with this call's values. With
         ``create_graph=True`` the gradients are Values, themselves differentiable.
         """
-        from autograd_core.backward import backward
-
-        backward(self, gradient, create_graph=create_graph)
+        _backward_pass(self, gradient, create_graph)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on every node of the graph below (and including) this one."""
-        from autograd_core.backward import zero_grad
+        for node in walk([self]):
+            node.grad = 0.0
 
-        zero_grad([self])
+    def retain_grad(self) -> None:
+        """Make this intermediate node's ``.grad`` accumulate across backward passes, as a
+        leaf's does (``tensor.retain_grad()``); without it, each pass overwrites it. No effect
+        on a leaf, which always accumulates."""
+        if self._a is not None:
+            _retained.add(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for an intermediate node after :meth:`retain_grad`."""
+        return self in _retained
 
     def detach(self) -> Value:
         """A new leaf with the same number, cut from this graph (gradients stop here)."""
@@ -632,7 +652,7 @@ _node: Callable[[float, str, Any, Any, Any, Any, Any], Value] = _node_py
 def _leaf(data: float) -> Value:
     """An op's output made while recording is off (``no_grad``): a leaf with no history,
     marked so that ``backward()`` from it says there is no graph."""
-    return _node(data, "", NO_GRAD, None, None, None, None)
+    return _node(data, NO_GRAD, None, None, None, None, None)
 
 
 def _compare_operand(other: Any) -> Any:
@@ -643,32 +663,38 @@ def _compare_operand(other: Any) -> Any:
 
 
 def _reduce(root: Value) -> Any:
-    if root._a is None:
-        return (_rebuild_leaf, (root.data, root.grad, root.label, root._arg))
-    from autograd_core.backward import topological_order
-
+    """Pickle and deepcopy a Value without recursion: a leaf holding a number is its numbers; any
+    other Value is the flat list of every node it reaches through its inputs and through
+    gradients that are Values (after ``create_graph=True``, whose graphs reach back into the
+    first), rebuilt in two steps (make the nodes, then link them), so depth and cycles through
+    ``.grad`` cost nothing. Leaves holding a number stay objects of their own, which pickle's
+    memo shares (a model's parameters stay the graph's)."""
+    if root._a is None and root.grad.__class__ is not Value:
+        return (_rebuild_leaf, (root.data, root.grad, root.label, root._op))
     index: dict[int, int] = {}
-    records: list[tuple[Any, ...]] = []
+    nodes: list[Value] = []
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        if id(v) in index:
+            continue
+        index[id(v)] = len(nodes)
+        nodes.append(v)
+        for x in (*v.inputs, v.grad):
+            if x.__class__ is Value and (x._a is not None or x.grad.__class__ is Value):
+                stack.append(x)
 
     def ref(x: Any) -> Any:
-        if x.__class__ is Value and x._a is not None:
-            return _Ref(index[id(x)])
-        return x  # a leaf Value (pickled by itself, shared by pickle's memo) or a constant
+        return _Ref(index[id(x)]) if x.__class__ is Value and id(x) in index else x
 
-    for node in topological_order(root):
-        if node._a is None:
-            continue
-        a = node._a
-        a = tuple(ref(x) for x in a) if a.__class__ is tuple else ref(a)
-        b = None if node._b is None else ref(node._b)
-        index[id(node)] = len(records)
-        records.append((node.data, node.grad, node.label, node._op, node._arg, a, b,
-                        node._da, node._db))
+    records = [(v.data, v.label, v._op, v._arg,
+                tuple(map(ref, v._a)) if v._a.__class__ is tuple else ref(v._a),
+                ref(v._b), v._da, v._db, ref(v.grad)) for v in nodes]
     return (_rebuild_graph, (records,))
 
 
 class _Ref:
-    """In a pickled graph: 'the op node at this position of the record list'."""
+    """In a pickled graph: 'the node at this position of the record list'."""
 
     __slots__ = ("i",)
 
@@ -679,26 +705,53 @@ class _Ref:
         return (_Ref, (self.i,))
 
 
-def _rebuild_leaf(data: float, grad: Any, label: str | None, arg: Any) -> Value:
-    v = _node_py(data, "", arg, None, None, None, None)
+def _rebuild_leaf(data: float, grad: Any, label: str | None, op: Any) -> Value:
+    v = _node_py(data, op or "", None, None, None, None, None)
     v.grad = grad
     v.label = label
     return v
 
 
 def _rebuild_graph(records: list[tuple[Any, ...]]) -> Value:
-    nodes: list[Value] = []
+    nodes = [_node_py(r[0], r[2], r[3], None, None, r[6], r[7]) for r in records]
 
     def deref(x: Any) -> Any:
         return nodes[x.i] if x.__class__ is _Ref else x
 
-    for data, grad, label, op, arg, a, b, da, db in records:
-        a = tuple(deref(x) for x in a) if a.__class__ is tuple else deref(a)
-        v = _node_py(data, op, arg, a, None if b is None else deref(b), da, db)
-        v.grad = grad
+    for v, (_, label, _, _, a, b, _, _, grad) in zip(nodes, records):
+        v._a = tuple(map(deref, a)) if a.__class__ is tuple else deref(a)
+        v._b = deref(b)
+        v.grad = deref(grad)
         v.label = label
-        nodes.append(v)
-    return nodes[-1]
+    return nodes[0]
+
+
+def _warn_identity(op: str, other: Any) -> None:
+    """The warning of ``v == 3.0`` and ``v != 3.0``, shown at the caller's line."""
+    verdict = "False" if op == "==" else "True"
+    warnings.warn(
+        f"Value {op} {other!r} compares identity and is always {verdict} (== on Values is "
+        f"identity, so they work in sets and dicts); compare the number: v.data {op} "
+        f"{other!r}", stacklevel=3)
+
+
+# Intermediate nodes whose .grad accumulates across passes (Value.retain_grad); read by backward.
+_retained: weakref.WeakSet[Value] = weakref.WeakSet()
+
+
+def _no_backward(root: Value, gradient: Any, create_graph: bool) -> None:
+    raise RuntimeError("autograd_core.backward is not imported; import autograd_core")
+
+
+# Value.backward() runs autograd_core.backward.backward, which builds on this module (it
+# records create_graph with Values), so it installs itself here when imported (the package
+# imports it); this module imports nothing above it.
+_backward_pass: Callable[[Value, Any, bool], None] = _no_backward
+
+
+def _install_backward(fn: Callable[[Value, Any, bool], None]) -> None:
+    global _backward_pass
+    _backward_pass = fn
 
 
 def _binary(rule: Rule, a: Any, b: Any, x: float, y: Any) -> Value:
@@ -810,7 +863,7 @@ try:
 except ImportError:
     _speedups = None
 else:
-    _speedups.bind(Value)
+    _speedups.bind(Value, GATE)
 
 
 def use_accelerator(on: bool = True) -> bool:

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd_core.backward import reverse_topological
 from autograd_core.value import Value
+from autograd_core.walker import contributions, reverse_topological
 from viz.display import Graph
 from viz.graph import DEFAULT_MAX_NODES, _num, build_graph, fmt, op_text
 from viz.render import pipe, to_svg
@@ -76,23 +76,36 @@ def backward_steps(root: Value, gradient: float = 1.0,
         raise ValueError(f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}: one "
                          "frame per node would be too many to follow. Step through a smaller "
                          "expression, or pass max_nodes=None.")
-    grads: dict[int, float] = {id(root): float(gradient)}
+    grads: dict[int, float] = {id(root): _num(gradient)}
     done: set[int] = set()
     steps = []
-    for i, node in enumerate(order):
+    for i, node in enumerate(order):  # the reference walker's loop, one frame per node
         up = grads[id(node)]
         contribs = []
-        for j, (u, local) in enumerate(zip(node.inputs, node.local_grads)):
+        sent = contributions(node, up)  # the edge protocol: local x upstream, or a gate's own
+        for j, (u, local, sends) in enumerate(zip(node.inputs, node.local_grads, sent)):
             loc = _num(local)
             if isinstance(u, Value):
-                sends = loc * up
-                grads[id(u)] = grads.get(id(u), 0.0) + sends
+                sends = _num(sends)
+                grads[id(u)] = grads[id(u)] + sends if id(u) in grads else sends
                 contribs.append(Contribution(j, u, loc, sends, grads[id(u)]))
             else:
                 contribs.append(Contribution(j, u, loc, None, None))
         done.add(id(node))
         steps.append(Step(i, node, up, tuple(contribs), dict(grads), frozenset(done)))
     return steps
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to place inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` are
+    written as ``\\u003c``-style escapes (so no label can close the element or open a comment
+    such as ``<!--<script>``, which would swallow the rest of the page) and U+2028/U+2029 too
+    (line terminators in older JavaScript). ``JSON.parse`` reads back the same strings."""
+    text = json.dumps(data)
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
 
 
 #: An unlabelled node's name is the expression it computes, in its inputs' names, up to this
@@ -406,9 +419,9 @@ def html_page(root: Value, title: str = "backward, step by step", delay_ms: int 
         divs = "\n".join(f'<div class="frame" data-frame="{k}"><div class="wide">{w}</div>'
                          f'<div class="narrow">{t}</div></div>'
                          for k, (w, t) in enumerate(zip(wide, tall)))
-    captions = json.dumps([{"caption": f.caption, "edges": list(f.edges)} for f in plan])
+    captions = script_json([{"caption": f.caption, "edges": list(f.edges)} for f in plan])
     return _HTML.format(title=html.escape(title), last=len(plan) - 1, frames=divs,
-                        captions=captions.replace("</", "<\\/"), css=_PAGE_CSS, js=_PAGE_JS,
+                        captions=captions, css=_PAGE_CSS, js=_PAGE_JS,
                         delay=int(delay_ms))
 
 

@@ -87,11 +87,26 @@ def test_micrograd_private_names_still_work():
     assert y._prev[0]._prev == (x, x)
 
 
-def test_repr_and_float():
+def test_repr_and_item():
     v = Value(2.5, label="w")
     assert repr(v) == "Value(data=2.5, grad=0.0, label='w')"
-    assert float(v) == 2.5
-    assert math.isclose(float(Value(1.0).exp()), math.e)
+    assert v.item() == 2.5 and type(v.item()) is float
+    assert math.isclose(Value(1.0).exp().item(), math.e)
+
+
+def test_math_functions_on_a_value_raise_instead_of_dropping_the_term():
+    # Karpathy's exercise: with math.exp(b) silently read as a number, b.grad came out 12.99
+    # instead of 10.257 (the exp term vanished from the gradient).
+    a, b = Value(2.0), Value(3.0)
+    with pytest.raises(TypeError, match=r"v\.sin\(\), v\.exp\(\).*v\.item\(\)"):
+        math.exp(b)
+    with pytest.raises(TypeError, match="silently drop"):
+        math.sin(a)
+    with pytest.raises(TypeError):
+        float(a)
+    f = a * b + b.exp()  # the method keeps the term: df/db = a + e^b
+    f.backward()
+    assert b.grad == 2.0 + math.exp(3.0)
 
 
 def test_detach_makes_a_leaf():

@@ -67,7 +67,7 @@ def grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
             warnings.warn("Output seems independent of input.", stacklevel=2)
             return 0.0
         g = autograd_core.grad(out, [xv], create_graph=nested, allow_unused=True)[0]
-        return g if nested else float(g)
+        return g if nested else _number(g)
 
     return gradfun
 
@@ -83,13 +83,18 @@ def scalar_close(a: float, b: float) -> bool:
     return abs(a - b) < TOL or abs(a - b) / abs(a + b) < RTOL
 
 
+def _number(x: Any) -> float:
+    """A Value's number (``.item()``) or a plain number, as a float."""
+    return x.item() if isinstance(x, Value) else float(x)
+
+
 def _outputs(out: Any) -> list[Any]:
     """f's output as a list of Values and numbers (HIPS's vector space of the output)."""
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
 def _floats(out: Any) -> np.ndarray:
-    return np.array([float(o) for o in _outputs(out)])
+    return np.array([_number(o) for o in _outputs(out)])
 
 
 def make_numerical_jvp(f: Callable[..., Any], x: Sequence[float]) -> Callable[..., np.ndarray]:
@@ -126,7 +131,7 @@ def check_vjp(f: Callable[..., Any], x: Sequence[float]) -> None:
     xs = [Value(xi) for xi in x]
     m = len(_outputs(f(*xs)))
     x_v, y_v = np.random.randn(len(x)), np.random.randn(m)
-    vjp_y = [float(g) for g in _vjp(f, xs, list(y_v), create_graph=False)]
+    vjp_y = [_number(g) for g in _vjp(f, xs, list(y_v), create_graph=False)]
     vjv_exact = float(np.dot(x_v, vjp_y))
     vjv_numeric = float(np.dot(y_v, make_numerical_jvp(f, x)(x_v)))
     assert scalar_close(vjv_numeric, vjv_exact), (

@@ -297,8 +297,12 @@ class MathTestVariable(MathTest):  # type: ignore[type-arg]
 
 def central_difference(f: Any, *vals: Any, arg: int = 0, epsilon: float = 1e-6) -> float:
     r"""An approximation of $f'_i(x_0, \ldots, x_{n-1})$: here autograd_core.numerical_grads,
-    (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), evaluated on fresh Values."""
-    return numerical_grads(f, [float(v) for v in vals], h=epsilon)[arg]
+    (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), evaluated on fresh Values. A function of plain
+    numbers (minitorch's ``operators``) is given plain numbers, as minitorch gives it."""
+    if all(isinstance(v, Value) for v in vals):
+        return numerical_grads(f, [v.item() for v in vals], h=epsilon)[arg]
+    return numerical_grads(lambda *vs: f(*[v.item() for v in vs]), [float(v) for v in vals],
+                           h=epsilon)[arg]
 
 
 def derivative_check(f: Callable[..., Any], *scalars: Value) -> None:

@@ -215,7 +215,7 @@ def test_sum_distribute(ls1: list[float], ls2: list[float]) -> None:
 @settings(deadline=None)
 @given(lists(small_floats))
 def test_sum(ls: list[float]) -> None:
-    assert_close(float(vsum(ls)), builtins.sum(ls))
+    assert_close(vsum(ls).item(), builtins.sum(ls))
 
 
 # ## Generic mathematical tests

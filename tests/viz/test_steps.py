@@ -186,3 +186,21 @@ def test_captions_name_unlabelled_nodes_by_what_they_compute() -> None:
         deep = deep * deep + 1.0
     long_names = _names(backward_steps(deep))
     assert all(len(n) <= 28 and "#" not in n for n in long_names.values())
+
+
+@needs_dot
+def test_labels_cannot_break_out_of_the_captions_script() -> None:
+    import json
+
+    hostile = "<!--<script>"
+    x, y = Value(2.0, hostile), Value(3.0, "</script><b>&amp;\u2028\u2029")
+    page = html_page(x * y)
+    start = page.index('<script type="application/json" id="captions">')
+    body = page[start:].split(">", 1)[1]
+    body = body[:body.index("</script>")]
+    for ch in "<>&\u2028\u2029":
+        assert ch not in body  # the browser's script parser sees none of them
+    captions = json.loads(body)
+    text = json.dumps(captions, ensure_ascii=False)
+    assert hostile in text and "</script><b>&amp;\u2028\u2029" in text
+    assert page.count("<script") == 2 and page.rstrip().endswith("</html>")
