@@ -22,8 +22,7 @@ from typing import Any, Union
 
 __all__ = ["ATOM", "AugAssign", "Assign", "Attr", "BinOp", "Call", "Comment", "Do", "Expr",
            "Function", "Lst", "Name", "Neg", "Note", "NotSymbolic", "Num", "Return", "Slice",
-           "Stmt", "Subscript", "Tup", "as_expr", "attr", "call", "is_num", "same",
-           "walk_names"]
+           "Stmt", "Subscript", "Tup", "as_expr", "attr", "call", "is_num", "same"]
 
 ATOM = 100
 PREC = {"+": 11, "-": 11, "*": 12, "/": 12, "@": 12, "**": 14}
@@ -279,31 +278,6 @@ def root_name(e: Expr) -> str | None:
     while isinstance(e, (Subscript, Attr)):
         e = e.obj
     return e.id if isinstance(e, Name) else None
-
-
-def walk_names(e: Any, out: list[Name]) -> None:
-    """Append every :class:`Name` inside ``e`` (iteratively: expressions can be deep)."""
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, Name):
-            out.append(x)
-        elif isinstance(x, BinOp):
-            stack.append(x.right)
-            stack.append(x.left)
-        elif isinstance(x, Neg):
-            stack.append(x.operand)
-        elif isinstance(x, Call):
-            stack.extend(v for _, v in reversed(x.kwargs))
-            stack.extend(reversed(x.args))
-            stack.append(x.func)
-        elif isinstance(x, Attr):
-            stack.append(x.obj)
-        elif isinstance(x, Subscript):
-            stack.extend(i for i in reversed(x.index) if isinstance(i, Expr))
-            stack.append(x.obj)
-        elif isinstance(x, (Tup, Lst)):
-            stack.extend(reversed(x.items))
 
 
 def same(a: Any, b: Any) -> bool:

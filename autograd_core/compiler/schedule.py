@@ -172,8 +172,20 @@ def _count_users(order: list[Node], outputs: list[Node]) -> None:
         n.users += 1
 
 
-def _merge_sums(order: list[Node], outputs: list[Node]) -> list[Node]:
-    """Fold every add/sum used only by another add/sum into it (pass 2); returns the new order."""
+def _copy(n: Node, inputs: tuple[Any, ...], op: str | None = None, k: Any = None) -> Node:
+    """A new node like n (its kind, label, flags) with other inputs (and another op)."""
+    m = Node(n.op if op is None else op, n.k if op is None else k, inputs, n.label, n.index)
+    m.batched, m.needs = n.batched, n.needs
+    return m
+
+
+def _remap(x: Any, new: dict[int, Node]) -> Any:
+    return new.get(id(x), x) if isinstance(x, Node) else x
+
+
+def _merge_sums(order: list[Node], outputs: list[Node]) -> tuple[list[Node], list[Node]]:
+    """Fold every add/sum used only by another add/sum into it (pass 2); returns a new graph
+    (order and outputs; the given nodes are not changed)."""
     _count_users(order, outputs)
     last: dict[int, Node] = {}
     for n in order:
@@ -183,11 +195,11 @@ def _merge_sums(order: list[Node], outputs: list[Node]) -> list[Node]:
     folded = {id(n) for n in order
               if n.op in _SUMS and n.users == 1 and id(n) in last and last[id(n)].op in _SUMS
               and n.batched == last[id(n)].batched}
+    new: dict[int, Node] = {}
     kept = []
     for n in order:
         if id(n) in folded:
             continue
-        kept.append(n)
         if n.op in _SUMS and any(isinstance(x, Node) and id(x) in folded for x in n.inputs):
             terms: list[Any] = []
             stack = list(reversed(n.inputs))
@@ -200,56 +212,71 @@ def _merge_sums(order: list[Node], outputs: list[Node]) -> list[Node]:
             # Python's sum() starts from 0: a constant 0 adds nothing (x + 0.0 is x)
             if len(terms) > 2 and any(not isinstance(t, Node) and t == 0.0 for t in terms):
                 terms = [t for t in terms if isinstance(t, Node) or t != 0.0]
-            n.op, n.k, n.inputs = "sum", None, tuple(terms)
-    return kept
+            m = _copy(n, tuple(_remap(t, new) for t in terms), "sum", None)
+        else:
+            m = _copy(n, tuple(_remap(x, new) for x in n.inputs))
+        new[id(n)] = m
+        kept.append(m)
+    return kept, [_remap(o, new) for o in outputs]
 
 
 def _shared(x: Any) -> bool:
     return not isinstance(x, Node) or not x.batched
 
 
-def _contractions(order: list[Node], outputs: list[Node]) -> tuple[list[Node], int]:
-    """Pass 3: products of a shared and a batched factor inside a batched sum become one dot."""
+def _dot_plan(n: Node) -> tuple[list[Any], list[Any], list[Any], list[Node]] | None:
+    """For a batched sum: its products of a shared and a batched factor, each used only here,
+    as (weights, inputs, the other terms, the products); None for fewer than two."""
+    ws: list[Any] = []
+    xs: list[Any] = []
+    rest: list[Any] = []
+    absorbed: list[Node] = []
+    for t in n.inputs:
+        if isinstance(t, Node) and t.op == "mul" and t.users == 1:
+            a, b = t.inputs
+            if _shared(a) != _shared(b):
+                w, x = (a, b) if _shared(a) else (b, a)
+                ws.append(w)
+                xs.append(x)
+                absorbed.append(t)
+                continue
+        rest.append(t)
+    if len(ws) < 2:  # one product is a multiply, not a dot product
+        return None
+    rest = [t for t in rest if isinstance(t, Node) or t != 0.0]  # acc = 0; acc += w * x
+    return ws, xs, rest, absorbed
+
+
+def _contractions(order: list[Node], outputs: list[Node]
+                  ) -> tuple[list[Node], list[Node], int]:
+    """Pass 3: products of a shared and a batched factor inside a batched sum become one dot.
+    Returns a new graph (order, outputs) and the number of dots made."""
     _count_users(order, outputs)
+    plans = {id(n): plan for n in order if n.batched and n.op in _SUMS
+             for plan in [_dot_plan(n)] if plan is not None}
+    absorbed = {id(t) for plan in plans.values() for t in plan[3]}
+    new: dict[int, Node] = {}
     out: list[Node] = []
-    found = 0
     for n in order:
-        if not (n.batched and n.op in _SUMS):
-            out.append(n)
+        if id(n) in absorbed:
             continue
-        ws: list[Any] = []
-        xs: list[Any] = []
-        rest: list[Any] = []
-        absorbed: list[Node] = []
-        for t in n.inputs:
-            if isinstance(t, Node) and t.op == "mul" and t.users == 1:
-                a, b = t.inputs
-                if _shared(a) != _shared(b):
-                    w, x = (a, b) if _shared(a) else (b, a)
-                    ws.append(w)
-                    xs.append(x)
-                    absorbed.append(t)
-                    continue
-            rest.append(t)
-        if len(ws) < 2:  # one product is a multiply, not a dot product
-            out.append(n)
+        plan = plans.get(id(n))
+        if plan is None:
+            m = new[id(n)] = _copy(n, tuple(_remap(x, new) for x in n.inputs))
+            out.append(m)
             continue
-        for t in absorbed:
-            t.users = -1
-        found += 1
-        rest = [t for t in rest if isinstance(t, Node) or t != 0.0]  # acc = 0; acc += w * x
-        dot = Node("dot", None, tuple(ws) + tuple(xs))
+        ws, xs, rest, _ = plan
+        dot = Node("dot", None, tuple(_remap(x, new) for x in ws + xs))
         dot.batched = True
         dot.needs = any(isinstance(x, Node) and x.needs for x in ws + xs)
         if not rest:
-            n.op, n.k, n.inputs = "dot", None, dot.inputs
-            out.append(n)
+            m = new[id(n)] = _copy(n, dot.inputs, "dot", None)
+            out.append(m)
             continue
-        out.append(dot)
-        n.op, n.k = ("add", None) if len(rest) == 1 else ("sum", None)
-        n.inputs = (dot, *rest)
-        out.append(n)
-    return [n for n in out if n.users != -1], found
+        m = new[id(n)] = _copy(n, (dot, *[_remap(t, new) for t in rest]),
+                               "add" if len(rest) == 1 else "sum", None)
+        out += [dot, m]
+    return out, [_remap(o, new) for o in outputs], len(plans)
 
 
 def schedule(order_v: list[Value], placeholders: Sequence[Sequence[Value]],
@@ -262,8 +289,9 @@ def schedule(order_v: list[Value], placeholders: Sequence[Sequence[Value]],
     order = [nodes[id(v)] for v in order_v if not nodes[id(v)].is_leaf]
     sch.n_nodes = len(order_v)
     _classify(order)
-    order = _merge_sums(order, outputs)
-    order, sch.n_contractions = _contractions(order, outputs)
+    order, outputs = _merge_sums(order, outputs)
+    order, outputs, sch.n_contractions = _contractions(order, outputs)
+    sch.outputs = outputs
     sch.n_ops = len(order)
     _count_users(order, outputs)
 

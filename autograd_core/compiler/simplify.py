@@ -163,8 +163,8 @@ def _inline(stmts: list[Stmt | None], n_fwd: int, keep: set[str], defs: dict[str
         sub_depth[name] = depth
         cons = stmts[j]
         assert isinstance(cons, (Assign, AugAssign, Do))
-        if st.note:
-            mine = notes.get(i, st.note)
+        mine = notes.get(i, st.note)
+        if mine:
             theirs = notes.get(j, cons.note)
             notes[j] = Note(f"{mine.head} + {theirs.head}") if theirs else mine
         stmts[i] = None

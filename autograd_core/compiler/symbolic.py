@@ -20,15 +20,18 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd_core.compiler.ir import (
+    Attr,
     Call,
     Expr,
     Name,
     NotSymbolic,
+    Num,
     Slice,
     Subscript,
     Tup,
     as_expr,
     attr,
+    is_num,
 )
 from autograd_core.rules import Rule
 
@@ -58,8 +61,6 @@ class SymMath:
 def is_mask(e: Any) -> Expr | None:
     """For ``m.where(c, 1.0, 0.0)`` (a 0/1 local derivative): the condition ``c``, whose boolean
     array times a float array gives the same numbers; else None."""
-    from autograd_core.compiler.ir import Attr, Num, is_num
-
     if (isinstance(e, Call) and isinstance(e.func, Attr) and e.func.name == "where"
             and isinstance(e.func.obj, Name) and e.func.obj.id == "m" and len(e.args) == 3):
         one, zero = e.args[1], e.args[2]
