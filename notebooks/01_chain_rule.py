@@ -261,6 +261,40 @@ assert abs(W1.grad - 1.0) < 1e-9 and abs(X1.grad + 1.5) < 1e-9
 viz.draw_graph(O, rankdir='TB', params=[W1, W2, B], legend=False)
 
 # %% [markdown]
+# ## Three gate patterns: add distributes, max routes, multiply swaps
+#
+# CS231n's notes point out that three gates behave in ways you can read off at a glance. One
+# circuit with all three, $f = 2\,(x y + \max(z, w))$ at $x = 3$, $y = -4$, $z = 2$, $w = -1$:
+#
+# * **add distributes**: the local gradient of $a + b$ is 1 for both inputs, so it hands the
+#   upstream gradient unchanged to each;
+# * **max routes**: the local gradient of $\max(a, b)$ is 1 for the larger input and 0 for the
+#   other, so the whole upstream goes to the winner and nothing to the loser;
+# * **multiply swaps**: the local gradient of $a b$ is $b$ for $a$ and $a$ for $b$, so each input
+#   receives the upstream times the *other* input's value.
+
+# %%
+x, y = Value(3.0, label='x'), Value(-4.0, label='y')
+z, w = Value(2.0, label='z'), Value(-1.0, label='w')
+xy = x * y; xy.label = 'xy'
+m = ac.maximum(z, w); m.label = 'max'
+s_ = xy + m; s_.label = 's'
+f2 = 2.0 * s_; f2.label = 'f'
+f2.backward()
+print(f"f = {f2.data};  upstream at the add: df/ds = {s_.grad}")
+print(f"add distributes:  d/d(xy) = {xy.grad}, d/d(max) = {m.grad}")
+print(f"max routes:       d/dz = {z.grad} (z = 2 won), d/dw = {w.grad}")
+print(f"multiply swaps:   d/dx = {x.grad} = y x 2, d/dy = {y.grad} = x x 2")
+assert f2.data == -20.0 and s_.grad == 2.0 and xy.grad == m.grad == 2.0
+assert (z.grad, w.grad) == (2.0, 0.0) and (x.grad, y.grad) == (-8.0, 6.0)
+viz.draw_graph(f2, rankdir='TB', legend=False)
+
+# %% [markdown]
+# Read the edges of the picture: the add's two outgoing edges both carry 2; the max sends 2 to
+# z and 0 to w; the multiply sends $-4 \times 2 = -8$ to x and $3 \times 2 = 6$ to y. A
+# consequence of the swap: if one input of a multiply is very large, the *other* input gets a
+# very large gradient (why inputs are scaled, lesson 5).
+#
 # ## Gates: forward and backward by hand
 #
 # Deck 000 describes every operation as a **gate**: `forward` computes the output and keeps what

@@ -133,7 +133,9 @@ for zval in [-2.0, -0.3, 0.0, 1.5]:
 # average 0.5: every sigmoid output is positive. The next layer's weight gradients are
 # $\partial L/\partial w_i = \delta \cdot a_i$: when every $a_i > 0$ they all share the sign of
 # $\delta$, so in one step all the weights of a neuron can only go up together or down
-# together (the zig-zag path of deck 001). tanh's outputs have both signs.
+# together, and reaching a mix of signs takes a zig-zag of steps. Deck 001 says only that
+# tanh, "unlike sigmoid", is zero-centred; the argument is CS231n's. tanh's outputs have
+# both signs.
 
 # %%
 zs = np.linspace(-3, 3, 13)
@@ -187,8 +189,9 @@ assert r0.grad == 0.0 and lk.grad == 0.01
 #
 # A ReLU unit whose input is negative on *every* training example outputs 0 everywhere and
 # receives exactly zero gradient: nothing will ever move its weights again. It is **dead**.
-# A too-large learning rate kills units: we take one big gradient step (lr = 0.5) on the
-# moons data, then train gently (lr = 0.05) for 50 epochs and count the dead hidden units.
+# Does a too-large learning rate kill units? We take one big gradient step (lr = 0.5) on the
+# moons data, then train gently (lr = 0.05) for 50 epochs, and count the dead hidden units
+# after the big step and at the end, against a run that is gentle from the start.
 
 # %%
 warnings.simplefilter("ignore", RuntimeWarning)
@@ -213,10 +216,21 @@ for name, first_lr, act in [("gentle, ReLU", 0.05, "relu"), ("one big step, ReLU
     nn.fit(model, Xm, tm, loss='mse', optimizer=nn.SGD(model, lr=0.05), epochs=50,
            batch_size=10, progress=False)
     results[name] = (model, after_step, dead_units(model))
-    print(f"{name:>25}: dead after the first step {after_step:>2}, "
+    word = "silent" if act == "leaky_relu" else "dead"   # below zero on every example
+    print(f"{name:>25}: {word:>6} after the first step {after_step:>2}, "
           f"after 50 more epochs {len(results[name][2]):>2} of 16")
 big = results["one big step, ReLU"]
-assert len(big[2]) >= 8 and len(big[2]) > len(results["gentle, ReLU"][2])
+gentle = results["gentle, ReLU"]
+assert (gentle[1], len(gentle[2])) == (0, 2) and (big[1], len(big[2])) == (2, 11)
+assert results["one big step, leaky ReLU"][1:2] == (2,) and len(results["one big step, leaky ReLU"][2]) == 9
+
+# %% [markdown]
+# Read the table carefully. The big step itself killed **2** units, no more than the gentle
+# run ends with. The other **9** died *afterwards*, during the gentle training: the big step
+# threw the weights to a place from which ordinary small steps pushed unit after unit below
+# zero on every example. So a too-large step does its damage both at once and by where it
+# leaves the network. (The leaky row counts units that are below zero on every example too;
+# the next cells show why for leaky ReLU that is not death.)
 
 # %% [markdown]
 # Dead units get exactly zero gradient, so more training cannot revive them: we compute the
@@ -239,30 +253,39 @@ print(f"after 20 more epochs the same units are dead: {dead_units(model) == dead
 assert dead_units(model) == dead
 
 # %% [markdown]
-# Leaky ReLU's units can also end up below zero on every example (the count above), but they
-# are not dead: the slope 0.01 still passes a gradient, so training can bring them back.
+# Leaky ReLU's units can also end up below zero on every example (the 9 of the table): call
+# them **silent**, not dead. The slope 0.01 still passes a gradient, so their weights keep
+# moving and training can bring them back, slowly. We check both: the gradient, and 100 more
+# epochs of training for the leaky network and for the ReLU one.
 
 # %%
 leaky, _, silent = results["one big step, leaky ReLU"]
 leaky.zero_grad()
 nn.mse([leaky(list(x)) for x in Xm], list(tm)).backward()
 g_silent = [max(abs(p.grad) for p in leaky.layers[0].neurons[j].parameters()) for j in silent]
-print(f"{len(silent)} leaky units below zero everywhere; smallest of their largest gradients: "
+print(f"{len(silent)} silent leaky units; smallest of their largest gradients: "
       f"{min(g_silent):.2e} (not 0)")
 assert all(g > 0 for g in g_silent)
+for net in (leaky, model):
+    nn.fit(net, Xm, tm, loss='mse', optimizer=nn.SGD(net, lr=0.05), epochs=100, batch_size=10,
+           progress=False)
+back = [j for j in silent if j not in dead_units(leaky)]
+print(f"after 100 more epochs: leaky units firing again {back} ({len(back)} of {len(silent)}); "
+      f"dead ReLU units firing again: {[j for j in dead if j not in dead_units(model)]}")
+assert len(back) == 1 and dead_units(model) == dead
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 2.4))
+fig, ax = plt.subplots(figsize=(7, 3.6))
 act_map = hidden_activity(model) > 0
 ax.imshow(act_map.T, aspect='auto', cmap=plt.matplotlib.colors.ListedColormap(['white', POSITIVE]),
           interpolation='nearest')
 ax.set_xlabel('training example'); ax.set_ylabel('hidden unit')
 ax.set_yticks(range(16))
-ax.tick_params(axis='y', labelsize=6)
+ax.tick_params(axis='y', labelsize=8)
 for j in dead:
     ax.get_yticklabels()[j].set_color(NEGATIVE)
-ax.set_title(f'blue: the unit fires on that example; {len(dead)} units (orange numbers) '
-             'never fire', fontsize=9)
+ax.set_title(f'ReLU network after training: blue where a unit fires; {len(dead)} units '
+             '(orange numbers) never fire', fontsize=10)
 plt.show()
 
 # %% [markdown]

@@ -30,245 +30,46 @@
 
 # %%
 # %matplotlib inline
-import asyncio
 import numpy as np
 import matplotlib.pyplot as plt
-import autograd_core as ac
-import nn
-from viz.plots import POSITIVE, NEGATIVE, TRAIN_COLOR, VALIDATION_COLOR, playground_cmap
+from IPython.display import display
+from playground import Playground, Controls, draw, DATASETS, FEATURES, DEFAULTS
 from exercises import check, hint, solution
 
 # %% [markdown]
-# ## Data and features
-
-# %%
-def xor_cloud(n, noise, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-1, 1, size=(n, 2))
-    y = (X[:, 0] * X[:, 1] > 0).astype(float)
-    return X + rng.normal(0, noise, X.shape), y
-
-def gauss(n, noise, seed):
-    rng = np.random.default_rng(seed)
-    y = (np.arange(n) % 2).astype(float)
-    X = rng.normal(0, 0.4 + noise, (n, 2)) + np.where(y[:, None] == 1, 1.0, -1.0)
-    return X, y
-
-DATASETS = {
-    'circles': lambda n, noise, seed: nn.data.circles(n=n, noise=noise, seed=seed),
-    'xor': xor_cloud,
-    'gauss': gauss,
-    'spirals': lambda n, noise, seed: nn.data.spirals(n=n, arms=2, noise=noise, seed=seed),
-}
-FEATURES = {              # computed on the standardised inputs (mean 0, std 1)
-    'x1': lambda Z: Z[:, 0], 'x2': lambda Z: Z[:, 1],
-    'x1^2': lambda Z: Z[:, 0] ** 2, 'x2^2': lambda Z: Z[:, 1] ** 2,
-    'x1*x2': lambda Z: Z[:, 0] * Z[:, 1],
-    'sin(x1)': lambda Z: np.sin(Z[:, 0]), 'sin(x2)': lambda Z: np.sin(Z[:, 1]),
-}
-
-# %% [markdown]
-# ## The playground's engine
+# The playground's code (data sets, features, training, picture, widgets) lives in
+# `notebooks/playground.py`, so that this page is about the network. What it does, in short:
 #
-# `Playground` holds the settings, the data split, the model and its optimizer. The loss is
-# binary cross-entropy on the output logit $z$: $\mathrm{softplus}(z) - t z$ (the stable form
-# of $-t\log\sigma(z) - (1-t)\log(1-\sigma(z))$), plus $\frac{\lambda}{2}\sum w^2$ over the
-# weights when L2 is on. `step(n)` trains $n$ epochs of minibatches and records the mean
-# train and test losses.
-
-# %%
-DEFAULTS = dict(dataset='circles', noise=0.1, features=('x1', 'x2'), hidden=(4, 4),
-                activation='tanh', optimizer='sgd', lr=0.03, batch_size=10, l2=0.0,
-                test_fraction=0.5, n=200, seed=0)
-
-class Playground:
-    def __init__(self, **settings):
-        unknown = set(settings) - set(DEFAULTS)
-        if unknown:
-            raise TypeError(f"unknown playground setting(s) {sorted(unknown)}; "
-                            f"known: {sorted(DEFAULTS)}")
-        self.settings = dict(DEFAULTS, **settings)
-        self.reset()
-
-    def reset(self, **changes):
-        """New data, a freshly initialised network, epoch 0."""
-        s = self.settings
-        s.update(changes)
-        X, y = DATASETS[s['dataset']](s['n'], s['noise'], s['seed'])
-        self.points, self.y = np.asarray(X, float), np.asarray(y, float)
-        self.mean, self.std = self.points.mean(0), self.points.std(0)
-        order = np.random.default_rng(s['seed']).permutation(len(self.points))
-        n_test = int(round(s['test_fraction'] * len(order)))
-        self.test_idx, self.train_idx = order[:n_test], order[n_test:]
-        nf = len(s['features'])
-        self.model = model = nn.MLP(nf, list(s['hidden']) + [1], activation=s['activation'],
-                                    init='xavier', seed=s['seed'])
-        weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
-        l2 = s['l2']
-
-        def loss(x, t):
-            z = model(x)
-            data_loss = z.softplus() - t * z
-            return data_loss + l2 / 2 * sum(w * w for w in weights) if l2 else data_loss
-
-        self.train_step = ac.compile(loss, nf, (), params=model.parameters())
-        self.logits = ac.compile(lambda x: model(x), nf)
-        self.opt = {'sgd': lambda: nn.SGD(model, lr=s['lr']),
-                    'momentum': lambda: nn.SGD(model, lr=s['lr'], momentum=0.9),
-                    'adam': lambda: nn.Adam(model, lr=s['lr'])}[s['optimizer']]()
-        self.rng = np.random.default_rng(s['seed'] + 1)
-        self.epoch = 0
-        self.history = {'loss': [], 'val_loss': []}
-        return self
-
-    def features(self, X):
-        Z = (np.asarray(X, float) - self.mean) / self.std
-        return np.column_stack([FEATURES[f](Z) for f in self.settings['features']])
-
-    def probability(self, X):
-        return 1 / (1 + np.exp(-self.logits.forward(self.features(X)).ravel()))
-
-    def mean_loss(self, idx):
-        z = self.logits.forward(self.features(self.points[idx])).ravel()
-        t = self.y[idx]
-        return float(np.mean(np.logaddexp(0, z) - t * z))
-
-    def accuracy(self, split='test'):
-        idx = self.test_idx if split == 'test' else self.train_idx
-        return float(np.mean((self.probability(self.points[idx]) > 0.5) == (self.y[idx] > 0.5)))
-
-    def step(self, epochs=1):
-        F, t = self.features(self.points[self.train_idx]), self.y[self.train_idx]
-        bs = self.settings['batch_size']
-        for _ in range(epochs):
-            order = self.rng.permutation(len(F))
-            for start in range(0, len(F), bs):
-                b = order[start:start + bs]
-                self.opt.zero_grad()
-                self.train_step(F[b], t[b])        # forward + backward on the batch (mean)
-                self.opt.step()                    # w -= lr * grad (plain SGD)
-            self.epoch += 1
-            self.history['loss'].append(self.mean_loss(self.train_idx))
-            self.history['val_loss'].append(self.mean_loss(self.test_idx))
-        return self
-
-    def solved(self, below=0.02):
-        return bool(self.history['loss']) and self.history['loss'][-1] < below
-
-# %% [markdown]
-# ## The picture
+# * **data**: 200 points of `circles`, `xor`, `gauss` or `spirals`, standardised; half train the
+#   network, half test it;
+# * **features**: any of `x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)` feed the network;
+# * **loss**: binary cross-entropy on the output logit $z$, written $\mathrm{softplus}(z) - t z$
+#   (the stable form of $-t\log\sigma(z) - (1-t)\log(1-\sigma(z))$), plus
+#   $\frac{\lambda}{2}\sum w^2$ over the weights when L2 is on;
+# * **training**: `Playground(...).step(n)` runs $n$ epochs of minibatches with the chosen
+#   optimizer and records the mean train and test losses after each epoch.
 #
-# Left: train (solid blue) and test (dashed orange) loss per epoch. Right: the predicted
-# probability on a fixed 0..1 scale, the 0.5 boundary in black, training points filled, test
-# points with a white ring.
+# The settings and their defaults:
 
 # %%
-def draw(pg, title=None):
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    h = pg.history
-    if h['loss']:
-        ep = np.arange(1, len(h['loss']) + 1)
-        ax1.plot(ep, h['loss'], '-', color=TRAIN_COLOR, label=f"train {h['loss'][-1]:.3f}")
-        ax1.plot(ep, h['val_loss'], '--', color=VALIDATION_COLOR,
-                 label=f"test {h['val_loss'][-1]:.3f}")
-        ax1.legend()
-    ax1.set_xlabel('epoch'); ax1.set_ylabel('cross-entropy'); ax1.grid(alpha=0.3)
-    ax1.set_title(f"epoch {pg.epoch}")
-    P = pg.points
-    lo, hi = P.min(0) - 0.3, P.max(0) + 0.3
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 70), np.linspace(lo[1], hi[1], 70))
-    prob = pg.probability(np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
-    cs = ax2.contourf(gx, gy, prob, levels=np.linspace(0, 1, 21), cmap=playground_cmap(),
-                      vmin=0, vmax=1, alpha=0.7)
-    if prob.min() < 0.5 < prob.max():
-        ax2.contour(gx, gy, prob, levels=[0.5], colors='k', linewidths=1)
-    fig.colorbar(cs, ax=ax2, label='P(class 1)', ticks=[0, 0.25, 0.5, 0.75, 1])
-    for idx, ring in [(pg.train_idx, 'black'), (pg.test_idx, 'white')]:
-        colours = np.where(pg.y[idx] > 0.5, POSITIVE, NEGATIVE)
-        ax2.scatter(P[idx, 0], P[idx, 1], c=colours, edgecolors=ring, linewidths=0.8, s=22)
-    ax2.set_title(title or f"test accuracy {pg.accuracy():.0%}")
-    fig.tight_layout()
-    return fig
+print(DEFAULTS)
+print("data sets:", list(DATASETS), "| features:", list(FEATURES))
 
 # %% [markdown]
 # ## The controls
 #
 # Change a control and the network resets with the new settings. **play** trains until you
 # press **stop** (or until the training loss is under 0.02: solved); **step** trains one
-# epoch. On GitHub the widgets are not live: run the notebook.
+# epoch. The picture: left, train (solid) and test (dashed) loss per epoch; right, the
+# predicted probability on a fixed 0..1 scale with the 0.5 boundary in black, training points
+# with a black ring, test points with a white ring. On GitHub the widgets are not live: run
+# the notebook.
 
 # %%
-import ipywidgets as W
-from IPython.display import display
-
 pg = Playground()
-dataset_w = W.Dropdown(options=list(DATASETS), value=DEFAULTS['dataset'], description='data')
-noise_w = W.FloatSlider(value=DEFAULTS['noise'], min=0, max=0.5, step=0.05, description='noise')
-feature_ws = {f: W.Checkbox(value=f in DEFAULTS['features'], description=f, indent=False,
-                            layout=W.Layout(width='80px')) for f in FEATURES}
-hidden_w = W.Text(value='4, 4', description='hidden', placeholder='e.g. 8, 8 (empty: none)')
-act_w = W.Dropdown(options=['tanh', 'relu', 'sigmoid', 'leaky_relu', 'linear'],
-                   value=DEFAULTS['activation'], description='activation')
-opt_w = W.ToggleButtons(options=['sgd', 'momentum', 'adam'], value=DEFAULTS['optimizer'],
-                        description='optimizer')
-lr_w = W.SelectionSlider(options=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-                         value=DEFAULTS['lr'], description='learning rate')
-batch_w = W.IntSlider(value=DEFAULTS['batch_size'], min=1, max=100, description='batch size')
-l2_w = W.SelectionSlider(options=[0.0, 0.001, 0.003, 0.01, 0.03, 0.1], value=DEFAULTS['l2'],
-                         description='L2')
-play_b, stop_b = W.Button(description='play', icon='play'), W.Button(description='stop', icon='stop')
-step_b, reset_b = W.Button(description='step', icon='step-forward'), W.Button(description='reset', icon='refresh')
-out = W.Output()
-task = None
-
-def read_controls():
-    hidden = tuple(int(h) for h in hidden_w.value.replace(',', ' ').split())
-    features = tuple(f for f, w in feature_ws.items() if w.value) or ('x1', 'x2')
-    return dict(dataset=dataset_w.value, noise=noise_w.value, features=features, hidden=hidden,
-                activation=act_w.value, optimizer=opt_w.value, lr=lr_w.value,
-                batch_size=batch_w.value, l2=l2_w.value)
-
-def redraw():
-    fig = draw(pg)
-    out.outputs = ()                    # replace the picture in the output area
-    out.append_display_data(fig)
-    plt.close(fig)
-
-def on_reset(_=None):
-    stop()
-    pg.reset(**read_controls())
-    redraw()
-
-def on_step(_=None):
-    pg.step(1)
-    redraw()
-
-async def play_loop():
-    while not pg.solved():
-        pg.step(1)
-        if pg.epoch % 5 == 0:
-            redraw()
-        await asyncio.sleep(0.01)          # let the stop button be heard
-    redraw()
-
-def on_play(_=None):
-    global task
-    if task is None or task.done():
-        task = asyncio.ensure_future(play_loop())
-
-def stop(_=None):
-    if task is not None and not task.done():
-        task.cancel()
-
-play_b.on_click(on_play); stop_b.on_click(lambda _: (stop(), redraw()))
-step_b.on_click(on_step); reset_b.on_click(on_reset)
-for w in [dataset_w, noise_w, hidden_w, act_w, opt_w, lr_w, batch_w, l2_w, *feature_ws.values()]:
-    w.observe(on_reset, names='value')
-
-display(W.VBox([W.HBox([play_b, stop_b, step_b, reset_b]),
-                W.HBox([dataset_w, noise_w]), W.HBox([W.Label('features'), *feature_ws.values()]),
-                W.HBox([hidden_w, act_w]), opt_w, W.HBox([lr_w, batch_w, l2_w]), out]))
-redraw()
+controls = Controls(pg)
+display(controls.box)
+controls.redraw()
 
 # %% [markdown]
 # The buttons can also be pressed from code; the test suite does this to check the controls:
@@ -276,16 +77,14 @@ redraw()
 
 # %%
 for _ in range(2):
-    step_b.click()
+    controls.step.click()
 print(f"after 2 steps: epoch {pg.epoch}, {len(pg.history['loss'])} points on each loss curve")
 assert pg.epoch == 2 and len(pg.history['val_loss']) == 2
-batch_w.value = 20                       # any change resets with the new settings
+controls.batch_size.value = 20           # any change resets with the new settings
 print(f"after changing the batch size: epoch {pg.epoch}, batch size {pg.settings['batch_size']}")
 assert pg.epoch == 0 and pg.settings['batch_size'] == 20
-batch_w.unobserve(on_reset, names='value')
-batch_w.value = DEFAULTS['batch_size']   # back to the default, quietly
-batch_w.observe(on_reset, names='value')
-pg.reset(**read_controls());
+controls.quietly(controls.batch_size, DEFAULTS['batch_size'])   # back to the default
+pg.reset(**controls.read());
 
 # %% [markdown]
 # ## One run with the defaults
@@ -349,27 +148,64 @@ ax.set_yscale('log'); ax.set_xlabel('epoch'); ax.set_ylabel('train loss'); ax.le
 plt.show()
 
 # %% [markdown]
-# **Spirals need depth.** The same 24 hidden units, as one layer or as three layers of 8:
+# **Depth on the spirals: faster per epoch, not a necessity.** The same 24 hidden units as one
+# layer or as three layers of 8, and one layer of 44 (as many parameters as the three layers:
+# 177), all with plain SGD at lr 0.03, test accuracy every 50 epochs:
 
 # %%
-wide = Playground(dataset='spirals', hidden=(24,)).step(100)
-deep = Playground(dataset='spirals', hidden=(8, 8, 8)).step(100)
-print(f"one layer of 24:    test accuracy {wide.accuracy():.0%}")
-print(f"three layers of 8:  test accuracy {deep.accuracy():.0%}")
-assert wide.accuracy() < 0.8 and deep.accuracy() > 0.95
-draw(deep, f'spirals, three layers of 8: test accuracy {deep.accuracy():.0%}');
+spiral_runs = {'one layer of 24': (24,), 'one layer of 44': (44,), 'three layers of 8': (8, 8, 8)}
+curves, params = {}, {}
+for name, hidden in spiral_runs.items():
+    p = Playground(dataset='spirals', hidden=hidden)
+    params[name] = p.n_parameters
+    curves[name] = [p.step(50).accuracy() for _ in range(6)]
+    print(f"{name:18s} ({params[name]:3d} parameters): "
+          + " ".join(f"{a:.0%}" for a in curves[name]) + "  (epochs 50, 100, ..., 300)")
+assert params == {'one layer of 24': 97, 'one layer of 44': 177, 'three layers of 8': 177}
+assert curves['three layers of 8'][1] > 0.95 > 0.8 > curves['one layer of 24'][1]
+assert curves['one layer of 44'][1] < 0.8               # not the parameter count
+assert [round(curves[k][1], 2) for k in spiral_runs] == [0.75, 0.72, 0.97]   # the text's numbers
+assert min(curves[k][-1] for k in curves) > 0.95        # all get there by epoch 300
 
 # %% [markdown]
-# **Noise makes the test loss part from the train loss.** With noise 0.3 and bigger layers the
-# network fits points the test set does not share.
+# At epoch 100 three layers of 8 are at 97% while one layer is at 75% (of 24 units) or 72%
+# (of 44 units, the same 177 parameters): at this small learning rate depth trains **faster
+# per epoch**, and not because of the parameter count. But one layer is not stuck: by epoch
+# 300 every network is above 95%. A larger learning rate or Adam closes the gap in 100 epochs:
+
+# %%
+fast = {(name, how): Playground(dataset='spirals', hidden=hidden, **kw).step(100).accuracy()
+        for name, hidden in [('one layer of 24', (24,)), ('three layers of 8', (8, 8, 8))]
+        for how, kw in [('lr 0.3', dict(lr=0.3)), ('Adam, lr 0.03', dict(optimizer='adam'))]}
+for (name, how), acc in fast.items():
+    print(f"{name:18s} {how:14s} 100 epochs: test accuracy {acc:.0%}")
+assert all(acc > 0.95 for acc in fast.values())
+fig, ax = plt.subplots(figsize=(6, 3.2))
+for name, c in curves.items():
+    ax.plot(range(50, 301, 50), c, 'o-', label=f"{name} ({params[name]} parameters)")
+ax.set_xlabel('epoch'); ax.set_ylabel('test accuracy'); ax.set_ylim(0.5, 1.02)
+ax.set_title('spirals, plain SGD, lr 0.03'); ax.legend(); ax.grid(alpha=0.3)
+plt.show()
+
+# %% [markdown]
+# **Noise makes the classes overlap.** With noise 0.3 the two circles bleed into each other:
+# some points sit inside the other class's region, so no boundary classifies them all, not
+# even the training points.
 
 # %%
 noisy = Playground(noise=0.3, hidden=(8, 8)).step(100)
 gap = noisy.history['val_loss'][-1] - noisy.history['loss'][-1]
 print(f"noise 0.3: train accuracy {noisy.accuracy('train'):.0%}, test {noisy.accuracy():.0%}; "
       f"test loss exceeds train loss by {gap:.3f}")
-assert noisy.accuracy('train') > noisy.accuracy() and gap > 0.05
-draw(noisy, 'noise 0.3: solid train points, ringed test points');
+assert round(noisy.accuracy('train'), 2) == 0.78 and gap > 0.05
+draw(noisy, 'noise 0.3: black rings train points, white rings test points');
+
+# %% [markdown]
+# A network that memorised its training points would get them nearly all right; this one gets
+# 78% of them: the misses are the overlap, points of one class in the other's territory, and
+# no smooth boundary can have them. The test loss still ends above the train loss: the
+# boundary was fitted to the training half, its particular noisy points included, and the test
+# half's noise falls differently. Lesson 10 makes a network memorise on purpose.
 
 # %% [markdown]
 # ## Your turn

@@ -192,6 +192,44 @@ for l, layer in enumerate(net.layers, 1):
 assert abs(compute_cost(AL, Y) - loss.data) < 1e-12 and worst < 1e-12
 
 # %% [markdown]
+# ## Where `dW = dZ Aᵀ` comes from: the shapes decide
+#
+# CS231n's trick for the gradient of a matrix product: you rarely need index calculus, because
+# the gradient of a matrix has that matrix's **shape**, and only one product of the available
+# pieces has it. For one layer $Z = W A + b$ with $m$ examples in columns:
+#
+# | array | shape | | gradient | must have shape | the only product that does |
+# |---|---|---|---|---|---|
+# | $W$ | $(n_l, n_{l-1})$ | | $dW$ | $(n_l, n_{l-1})$ | $dZ\,A^\top$: $(n_l, m)(m, n_{l-1})$ |
+# | $A$ | $(n_{l-1}, m)$ | | $dA$ | $(n_{l-1}, m)$ | $W^\top dZ$: $(n_{l-1}, n_l)(n_l, m)$ |
+# | $b$ | $(n_l, 1)$ | | $db$ | $(n_l, 1)$ | $dZ$ summed over its $m$ columns |
+#
+# The sum over the $m$ columns inside $dZ\,A^\top$ is the sum over examples (each example's
+# outer product $dZ^{(i)} A^{(i)\top}$ adds up), which is why the slide then divides by $m$
+# for the mean. Checked with the engine: a layer of scalar Values, a loss
+# $L = \sum_{ij} G_{ij} Z_{ij}$ whose $dZ$ is exactly a chosen $G$, and `backward()`:
+
+# %%
+rng = np.random.default_rng(5)
+n_prev, n_l, mb = 3, 2, 4
+Wn, An, G = rng.normal(size=(n_l, n_prev)), rng.normal(size=(n_prev, mb)), rng.normal(size=(n_l, mb))
+WV = [[Value(float(Wn[i, j])) for j in range(n_prev)] for i in range(n_l)]
+AV = [[Value(float(An[j, k])) for k in range(mb)] for j in range(n_prev)]
+ZV = [[sum((WV[i][j] * AV[j][k] for j in range(n_prev)), Value(0.0)) for k in range(mb)]
+      for i in range(n_l)]
+L = sum((float(G[i, k]) * ZV[i][k] for i in range(n_l) for k in range(mb)), Value(0.0))
+L.backward()
+dW_engine = np.array([[v.grad for v in row] for row in WV])
+dA_engine = np.array([[v.grad for v in row] for row in AV])
+print(f"W {Wn.shape}, A {An.shape}, dZ = G {G.shape}")
+print(f"dW: engine {dW_engine.shape}, dZ @ A.T {(G @ An.T).shape}, largest difference "
+      f"{np.abs(dW_engine - G @ An.T).max():.1e}")
+print(f"dA: engine {dA_engine.shape}, W.T @ dZ {(Wn.T @ G).shape}, largest difference "
+      f"{np.abs(dA_engine - Wn.T @ G).max():.1e}")
+assert np.allclose(dW_engine, G @ An.T, rtol=1e-12, atol=1e-14)
+assert np.allclose(dA_engine, Wn.T @ G, rtol=1e-12, atol=1e-14)
+
+# %% [markdown]
 # ## Training: nn_model on the moons
 #
 # The deck's shallow network, `[2, 4, 1]`, trained with the loop above (learning rate 1.2, a
@@ -226,7 +264,8 @@ plateau, _ = nn_model(X, Y, [2, 4, 1], num_iterations=400, learning_rate=1.2)
 acc400 = float(np.mean((forward_propagation(X, plateau)[0] > 0.5) == Y))
 print(f"iteration 400: cost {costs[400]:.3f}, training accuracy {acc400:.0%}")
 assert 0.2 < costs[400] < 0.3 and 0.8 < acc400 < 0.95 and costs[5] > 0.6
-#
+
+# %% [markdown]
 # ## Sum or mean?
 #
 # The decks define the cost as the **sum** of the losses, $J = \sum_{i=1}^m L(\hat y^{(i)},
@@ -447,6 +486,34 @@ assert all(line in src for line in ['Z1 = W1 @ x + b1', 'dZ1 = dA1 * (1.0 - A1 *
                                     'dW1 = dZ1 @ x.T'])
 
 # %% [markdown]
+# ### The same idea in plain Python: staged computation
+#
+# CS231n's notes write a backward pass by hand as **staged computation**: the forward pass as
+# a list of small named steps, then the backward pass as the same steps in reverse, one line
+# per local gradient times upstream. `ac.compile(..., backend="python")` prints exactly that,
+# over plain floats (no numpy: it also runs in the browser). CS231n's own example, a sigmoid
+# neuron $f = \sigma(w_0 x_0 + w_1 x_1 + w_2)$ at $w = (2, -3, -3)$, $x = (-1, -2)$:
+
+# %%
+wc = [Value(2.0, label='w0'), Value(-3.0, label='w1'), Value(-3.0, label='w2')]
+
+def neuron_out(x):
+    return (wc[0] * x[0] + wc[1] * x[1] + wc[2]).sigmoid()
+
+staged = ac.compile(neuron_out, 2, params=wc, backend="python")
+print(staged.source())
+f_val, (dw0, dw1, dw2) = staged.value_and_grad([-1.0, -2.0])
+print(f"f = {f_val:.2f}; dw = [{dw0:.3f}, {dw1:.3f}, {dw2:.3f}]  (CS231n: 0.73; [-0.20, -0.39, 0.20])")
+assert round(f_val, 2) == 0.73 and [round(g, 2) for g in (dw0, dw1, dw2)] == [-0.2, -0.39, 0.2]
+src_py = staged.source()
+assert 'import numpy' not in src_py and '# backward' in src_py
+
+# %% [markdown]
+# Read it from the top: the forward pass keeps every intermediate (`mul1`, `add3`, ...),
+# then each `d...` line is one edge of the graph, local gradient times upstream, in reverse
+# order (CS231n's numbers, to two decimals). The numpy program above is the same list of steps
+# with arrays in place of floats, whole batches at a time.
+#
 # The scalar engine builds one Python object per operation per example (here
 # `len(ac.topological_order(...))` nodes for each of the 200 examples), which is what lets you
 # look at every node, and what makes it slow on big batches. The vectorized code, by hand or

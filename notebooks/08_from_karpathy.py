@@ -112,13 +112,13 @@ assert [round(v.grad, 6) for v in (x1, w1, x2, w2)] == [-1.5, 1.0, 0.5, 0.0]
 #
 # Four examples with three inputs each and targets $\pm 1$; the network `MLP(3, [4, 4, 1])`
 # with **tanh** everywhere, as the lecture builds it; the loss is the sum of squared errors; 20
-# steps of the lecture's loop with learning rate 0.05.
+# steps of the lecture's loop with its learning rate 0.1 (`p.data += -0.1 * p.grad`).
 
 # %%
 xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 ys = [1.0, -1.0, -1.0, 1.0]
 
-def lecture_loop(model, steps=20, lr=0.05):
+def lecture_loop(model, steps=20, lr=0.1):
     losses = []
     for k in range(steps):
         ypred = [model(x) for x in xs]                               # forward

@@ -103,6 +103,30 @@ for name, (bs, model, curve) in runs.items():
     print(f"{name:24s} {len(curve) - 1:4d} updates;  cost after 1 epoch {per_epoch[1]:.4f}, "
           f"after 5 {per_epoch[5]:.4f}, after 30 {per_epoch[30]:.4f}")
 
+
+# %% [markdown]
+# ### Parameters and hyperparameters
+#
+# Two kinds of numbers shape this training (deck 002 names them). **Parameters** are what
+# gradient descent learns: $w$ and $b$, the model's `.parameters()`, each with a `.grad`.
+# **Hyperparameters** are what *we* choose and gradient descent never touches: the learning
+# rate, the batch size, the number of epochs, the optimizer and its momentum, the network's
+# shape, the initialisation. No gradient tells us those; we try values and compare them on
+# data that was not used for training (lesson 10's validation set).
+
+# %%
+hyper = dict(batch_size=4, epochs=30, lr=0.1)
+model_h, _ = train(**hyper)
+fresh = nn.MLP(3, [1], seed=0)
+print("parameters (learned):", [f"{p.data:+.3f}" for p in model_h.parameters()],
+      " started at", [f"{p.data:+.3f}" for p in fresh.parameters()])
+print("hyperparameters (chosen):", hyper)
+assert len(model_h.parameters()) == 4
+assert all(a.data != b.data for a, b in zip(model_h.parameters(), fresh.parameters()))
+for lr in [0.01, 0.1, 0.3]:
+    print(f"  lr = {lr}: cost after 30 epochs {full_loss(train(4, 30, lr)[0]):.5f}")
+assert full_loss(train(4, 30, 0.01)[0]) > full_loss(train(4, 30, 0.1)[0])
+
 # %% [markdown]
 # `nn.fit` runs this same loop (with the same shuffling for `seed=0`): the weights it ends with
 # are the ones we just got.
@@ -172,8 +196,9 @@ assert gap_sgd > gap_mini > 0
 # Each "must move by" is a wanted change divided by a gradient: the blame a node carries is its
 # gradient, and backprop hands it down the graph one local gradient at a time. The graph below
 # shows it node by node: p carries −2, the sigmoid's local gradient 0.25 turns that into −0.5 for
-# z, and the products hand −0.5 × x to each weight ($z$ prints as −1.1e-16: zero up to
-# rounding).
+# z, and the products hand −0.5 × x to each weight. ($z$ is −1.1e-16 in floating point, not
+# exactly 0: zero up to rounding, so the picture prints it as 0, rounded against the graph's
+# other numbers.)
 
 # %%
 w1, w2 = Value(0.3, label='w1'), Value(0.4, label='w2')
@@ -190,7 +215,27 @@ print(f"for L to go down by 0.1, p must go up by {need_p:.3f}")
 print(f"for p to go up by {need_p:.2f}: w1 must move by {need_w1:+.3f}, w2 by {need_w2:+.3f}")
 assert abs(dL_dp + 2) < 1e-12 and abs(need_p - 0.05) < 1e-12
 assert abs(need_w1 - 0.09) < 1e-12 and abs(need_w2 + 0.12) < 1e-12
-viz.draw_graph(L, rankdir='TB', params=[w1, w2], precision=3)
+graph = viz.draw_graph(L, rankdir='TB', params=[w1, w2], precision=3)
+z_node = p.parents[0]
+assert z_node.data != 0 and abs(z_node.data) < 1e-15 and 'data 0 ' in graph.source.replace('|', ' ')
+graph
+
+# %% [markdown]
+# **Blame is the inverse of a gradient step.** A gradient step *multiplies* by the gradient:
+# $\Delta w = -\text{lr}\cdot\partial L/\partial w$, so a weight with a larger gradient moves
+# more, and all weights move at once. A blame move *divides* by it:
+# $\Delta w = \Delta L_{\text{wanted}} / (\partial L/\partial w)$, the move of **one** weight,
+# alone, that would buy the wanted change; a larger gradient needs a smaller move. Same
+# gradients, opposite questions:
+
+# %%
+lr = 0.05
+for name, w in [('w1', w1), ('w2', w2)]:
+    print(f"{name}: dL/d{name} = {w.grad:+.4f};  blame move for dL = -0.1: -0.1 / {w.grad:+.4f} = "
+          f"{-0.1 / w.grad:+.3f};  gradient step with lr {lr}: -{lr} x {w.grad:+.4f} = "
+          f"{-lr * w.grad:+.4f}")
+assert abs(-0.1 / w1.grad - need_w1) < 1e-12 and abs(-0.1 / w2.grad - need_w2) < 1e-12
+assert abs(-lr * w1.grad - 0.05 * 10 / 9) < 1e-12   # dL/dw1 = -0.5 x 20/9
 
 # %% [markdown]
 # The gradient is a *first-order* promise: it is exact only for tiny moves. Moving w₁ by the

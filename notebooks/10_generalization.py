@@ -227,9 +227,10 @@ assert runs['L2, lambda = 0.1'][1][-1] > 1.2 * noise_floor   # too strong: canno
 #
 # `nn.MLP(..., dropout=0.5)` puts an `nn.Dropout(0.5)` after every hidden layer. In training
 # mode each hidden output is zeroed with probability 0.5 and the survivors are multiplied by
-# 1/(1 − 0.5) = 2 (*inverted* dropout: the expected value is unchanged, so nothing needs
-# rescaling at test time); in eval mode it does nothing. Two forward passes of the same input
-# differ in training mode and agree in eval mode:
+# 1/(1 − 0.5) = 2 (*inverted* dropout: each unit's expected output is unchanged,
+# $0.5 \cdot 0 + 0.5 \cdot 2h = h$, so nothing needs rescaling at test time); in eval mode it
+# does nothing. Two forward passes of the same input differ in training mode and agree in eval
+# mode:
 
 # %%
 dnet = big_net(dropout=0.5)
@@ -245,6 +246,34 @@ print(f"eval mode:  {dnet(x0).data:.4f} and {dnet(x0).data:.4f}")
 assert 8 <= zeroed <= 24 and set(scaled) == {2.0}
 assert dnet(x0).data == dnet(x0).data
 dnet.train();
+
+# %% [markdown]
+# One pass is one random thinned network, so one train-mode output says little: the two above
+# are far from the eval-mode output. "Expected value unchanged" is a statement about each
+# unit's output averaged over many masks. We average over 2,000 masks, for the first hidden
+# layer's outputs and for the network's output:
+
+# %%
+from autograd_core import no_grad
+with no_grad():
+    h1_data = np.array([v.data for v in h1])
+    masks = np.array([[d.data if isinstance(d, Value) else 0.0 for d in dnet.dropout(h1)]
+                      for _ in range(2000)])
+    outs = np.array([dnet(x0).data for _ in range(2000)])
+    dnet.eval(); eval_out = dnet(x0).data; dnet.train()
+print(f"hidden layer 1: mean over 2,000 masks differs from the unit's output by at most "
+      f"{np.abs(masks.mean(0) - h1_data).max():.3f} (outputs up to {np.abs(h1_data).max():.2f})")
+print(f"network output: mean over 2,000 passes {outs.mean():.2f} (spread {outs.std():.2f}), "
+      f"eval mode {eval_out:.2f}")
+assert np.abs(masks.mean(0) - h1_data).max() < 0.1 * np.abs(h1_data).max()
+assert abs(outs.mean() - eval_out) > 0.1 and outs.std() > 1
+
+# %% [markdown]
+# Each hidden unit's average is its own output, as promised. The network's average is not
+# the eval output: the next layer passes the thinned sum through tanh, and the mean of tanh
+# of something is not tanh of its mean ($E[f(h)] \neq f(E[h])$ for a curved $f$). Eval mode's
+# single deterministic pass is an approximation of the average thinned network (the usual
+# one, cheap and good in practice), not its exact mean.
 
 # %% [markdown]
 # Dropout draws a new mask for every example at every step, so it cannot be compiled (tracing
@@ -298,7 +327,8 @@ assert runs['dropout p = 0.5'][2][-1] < runs['no penalty'][2][-1] / 4
 # Why they differ: L2's pull on a weight is $\lambda w$, which fades as $w$ shrinks, so weights
 # get small but not zero. L1's pull is $\lambda\,\mathrm{sign}(w)$, the same size however small
 # $w$ is, so a weight whose data gradient is weaker than λ is pushed all the way to 0 (and then
-# jitters around it by about a learning-rate-sized step).
+# jitters around it: each step moves it by about $\text{lr}\cdot\lambda = 0.02 \times 0.3 =
+# 0.006$, one way or the other).
 
 # %%
 rs = np.random.default_rng(0)
@@ -317,6 +347,7 @@ for kind, penalty in [('L2', nn.l2_penalty), ('L1', nn.l1_penalty)]:
     small = int(np.sum(np.abs(fits[kind]) < 0.01))
     print(f"{kind}: weights 1-3 = {fits[kind][:3].round(2)}, |w| < 0.01 for {small} of the 17 "
           f"useless inputs; largest useless weight {np.abs(fits[kind][3:]).max():.3f}")
+assert np.abs(fits['L1'][3:]).max() < 2 * 0.02 * 0.3 and np.sum(np.abs(fits['L1']) < 0.01) >= 17
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.0), sharey=True, layout='constrained')

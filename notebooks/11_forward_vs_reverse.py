@@ -227,6 +227,136 @@ assert rev_work > 15 * fwd_work
 # %% [markdown]
 # So the rule is about the *shape* of the Jacobian: with $n$ inputs and $m$ outputs, forward
 # mode costs about $n$ sweeps and reverse mode about $m$. A loss ($m = 1$) wants reverse mode.
+
+# %% [markdown]
+# ## Paths grow exponentially; both modes factor them
+#
+# Lesson 1 summed over paths: $\partial f/\partial x$ is the sum, over every path from $x$ to
+# $f$, of the product of the local gradients along it. colah's essay ("Calculus on
+# Computational Graphs") counts them: a chain of $n$ **diamonds**, each node feeding two
+# nodes that meet again, has $2^n$ paths from the start to the end, while the graph grows only
+# by a few edges per diamond. Summing path by path would cost $2^n$ products; both modes
+# instead **factor** the sum at every node where paths meet (a node's gradient, or tangent, is
+# the sum over all paths through it, computed once). So each mode visits every edge once.
+
+# %%
+def diamonds(x, n):
+    """n diamonds: a -> (tanh a, sin a) -> c1 tanh a + c2 sin a -> ... (the c vary with k)."""
+    a = x
+    for k in range(n):
+        a = (0.9 + 0.01 * k) * a.tanh() + (0.5 - 0.02 * k) * a.sin()
+    return a
+
+def paths_and_edges(root):
+    """Paths from every node to root (counted, not enumerated) and the graph's edges."""
+    order = ac.topological_order(root)
+    paths = {id(root): 1}
+    edges = 0
+    for node in reversed(order):
+        for parent in node.parents:
+            edges += 1
+            paths[id(parent)] = paths.get(id(parent), 0) + paths[id(node)]
+    return paths, edges
+
+def path_sum(root, leaf):
+    """The derivative as the literal sum over every path of the product of local gradients."""
+    total, stack = 0.0, [(root, 1.0)]
+    while stack:
+        node, product = stack.pop()
+        if node is leaf:
+            total += product
+            continue
+        for parent, local in zip(node.inputs, node.local_grads):
+            if isinstance(parent, Value):            # constants are not on any path
+                stack.append((parent, product * float(local)))
+    return total
+
+rows = []
+for n in [1, 2, 4, 8, 12]:
+    x = Value(0.3)
+    out = diamonds(x, n)
+    paths, edges = paths_and_edges(out)
+    out.backward()
+    by_paths = path_sum(out, x)
+    _, tangent = ac.jvp(lambda v: diamonds(v, n), [0.3], [1.0])
+    rows.append((n, paths[id(x)], edges, by_paths, x.grad, tangent))
+    print(f"{n:2d} diamonds: {paths[id(x)]:5d} paths, {edges:3d} edges;  sum over paths "
+          f"{by_paths:+.12f}, backward {x.grad:+.12f}, forward (jvp) {tangent:+.12f}")
+per_diamond = rows[-1][2] / rows[-1][0]
+for n, n_paths, edges, by_paths, rev, fwd in rows:
+    assert n_paths == 2 ** n and edges == per_diamond * n
+    assert abs(by_paths - rev) <= 1e-12 * max(1, abs(rev)) >= abs(rev - fwd)
+print(f"{per_diamond:.0f} edges per diamond: at 40 diamonds {2 ** 40:,} paths, "
+      f"{per_diamond * 40:.0f} edges")
+
+# %% [markdown]
+# The literal sum over the 4,096 paths of 12 diamonds gives the same number as one backward
+# sweep and one forward sweep, each of which touches every edge once. The modes differ in
+# **where** they factor (forward mode from the inputs' side, reverse mode from the output's),
+# which is the $n$-inputs-against-$m$-outputs question above, never in the exponential.
+#
+# ## Reverse mode's memory: the forward graph must be kept
+#
+# Forward mode carries each tangent along with its value, so the intermediate results can be
+# forgotten as soon as they are used. Reverse mode walks the graph *backwards*, after the
+# forward pass: every intermediate node, with its local gradients, must still be there. We
+# measure it with Python's `tracemalloc` on a chain of 20,000 `tanh` ops: forward only under
+# `no_grad()` (nothing recorded), a forward-mode sweep by hand (value and tangent, floats
+# only), and the recorded forward pass that `backward()` needs.
+
+# %%
+import math
+import tracemalloc
+
+N = 20_000
+def chain(v):
+    for _ in range(N):
+        v = (v * 0.999).tanh()
+    return v
+
+def peak_kib(fn):
+    tracemalloc.start()
+    result = fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1024, result
+
+def forward_mode_by_hand():
+    v, dv = 0.5, 1.0
+    for _ in range(N):
+        t = math.tanh(v * 0.999)
+        v, dv = t, (1 - t * t) * 0.999 * dv        # the tangent travels with the value
+    return dv
+
+def reverse_mode():
+    x = Value(0.5)
+    out = chain(x)                                 # the whole graph is alive here ...
+    nodes = len(ac.topological_order(out))
+    out.backward()                                 # ... because backward walks it
+    return nodes, x.grad
+
+def no_graph():
+    with ac.no_grad():
+        return chain(Value(0.5)).data
+
+mem_plain, _ = peak_kib(no_graph)
+mem_fwd, d_fwd = peak_kib(forward_mode_by_hand)
+mem_rev, (nodes, d_rev) = peak_kib(reverse_mode)
+small = lambda kib: "under 10" if kib < 10 else f"{kib:.0f}"   # a few objects: varies a little
+print(f"forward only (no_grad):  peak {small(mem_plain):>8} KiB")
+print(f"forward mode by hand:    peak {small(mem_fwd):>8} KiB   derivative {d_fwd:.6e}")
+print(f"reverse mode:            peak {round(mem_rev, -3):8.0f} KiB   derivative {d_rev:.6e}  "
+      f"({nodes:,} nodes kept, about {round(mem_rev * 1024 / nodes, -1):.0f} bytes each)")
+assert abs(d_fwd - d_rev) < 1e-12 * abs(d_rev) and nodes == 2 * N + 1
+assert mem_plain < 10 and mem_fwd < 10 and mem_rev > 1000
+
+# %% [markdown]
+# The recorded forward pass holds all 40,001 nodes (a multiply and a tanh per step, and the
+# input) until `backward()` has walked them: memory grows with the length of the computation,
+# while the other two runs keep a handful of numbers. This is the price of reverse mode's one
+# sweep for all inputs; deep-learning frameworks pay it (activations are most of a training
+# step's memory) and trade it back with tricks such as recomputing parts of the forward pass
+# (checkpointing).
 #
 # ## Both at once: Hessian-vector products
 #
@@ -286,3 +416,11 @@ check("11.mul_tangent", mul_tangent);
 # %%
 answer = ...
 check("11.which_mode", answer);
+
+# %% [markdown]
+# **5.** A chain of 20 diamonds, as in the section on paths: how many paths lead from the input
+# to the output?
+
+# %%
+answer = ...
+check("11.paths", answer);

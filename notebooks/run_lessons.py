@@ -142,6 +142,70 @@ def nondeterministic_outputs(nb: Any) -> list[str]:
     return bad
 
 
+#: Numbers that may legitimately differ between two runs of a lesson (a timing such as
+#: "0.42 s" or "12 ms"), masked before a lesson's committed outputs are compared with a fresh run.
+VARYING = re.compile(r"\d+(\.\d+)?(e[-+]?\d+)?\s?(s|ms|µs|us|ns)\b")
+
+#: The output formats compared: what a reader sees as text, and the SVG text of graphs. Raster
+#: images (PNG) are left out: their bytes depend on the font rasteriser, not on the lesson.
+COMPARED = ("text/plain", "text/markdown", "text/html", "image/svg+xml",
+            "application/vnd.jupyter.widget-view+json")
+
+
+def output_texts(nb: Any) -> list[list[str]]:
+    """Per code cell, the text of every output (streams, errors, the COMPARED formats), with
+    the legitimately varying numbers masked."""
+    import json
+
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        texts = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream":
+                texts.append(f"{out.get('name')}: " + _joined(out.get("text", "")))
+            elif kind == "error":
+                texts.append(f"error: {out.get('ename')}: {out.get('evalue')}")
+            else:
+                data = out.get("data", {})
+                for mime in COMPARED:
+                    if mime in data:
+                        value = data[mime]
+                        value = value if isinstance(value, (str, list)) else json.dumps(
+                            value, sort_keys=True)
+                        texts.append(f"{mime}: " + _joined(value))
+                if "image/png" in data:
+                    texts.append("image/png")
+        cells.append([VARYING.sub("<varies>", t) for t in texts])
+    return cells
+
+
+def _joined(text: Any) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def stale_outputs(committed: Any, fresh: Any) -> list[str]:
+    """Where a lesson's committed outputs differ from a fresh run's (after masking what may
+    vary): one line per differing code cell, quoting the first differing output."""
+    a, b = output_texts(committed), output_texts(fresh)
+    problems = []
+    if len(a) != len(b):
+        problems.append(f"{len(a)} code cells committed, {len(b)} in the fresh run")
+    for i, (old, new) in enumerate(zip(a, b)):
+        if old == new:
+            continue
+        for k in range(max(len(old), len(new))):
+            o = old[k] if k < len(old) else "(none)"
+            n = new[k] if k < len(new) else "(none)"
+            if o != n:
+                problems.append(f"code cell {i}, output {k}: committed {o[:160]!r}, "
+                                f"now {n[:160]!r}")
+                break
+    return problems
+
+
 def main(argv: list[str]) -> int:
     import nbformat
 

@@ -71,12 +71,36 @@ def test_nondeterminism_detector_catches() -> None:
 
 @pytest.mark.parametrize("name", SOURCES)
 def test_lesson_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lesson runs from its .py, and its committed outputs are what it prints now: a
+    change anywhere (the code generator, a number, a picture's DOT) that leaves the .ipynb
+    showing old outputs fails here."""
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = run_lessons.read_source(NOTEBOOKS_DIR / f"{name}.py")
     try:
         run_lessons.execute(nb)
     except Exception as err:  # nbclient's CellExecutionError: the failing cell and traceback
         pytest.fail(f"{name} failed:\n{err}")
+    committed = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    stale = run_lessons.stale_outputs(committed, nb)
+    assert stale == [], (f"{name}.ipynb's outputs are stale; run: .venv/bin/python "
+                         f"notebooks/run_lessons.py {name}\n" + "\n".join(stale))
+
+
+def test_stale_output_detector() -> None:
+    """A changed number or line of generated code is caught; a timing is not a change."""
+    def nb_with(*texts: str) -> Any:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+        nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t)
+                               for t in texts]
+        return nb
+
+    stale = run_lessons.stale_outputs
+    base = nb_with("Z1 = W1 @ x + b1\nloss 0.693147 in 0.42 s\n")
+    assert stale(base, nb_with("Z1 = W1 @ x + b1\nloss 0.693147 in 1.3 s\n")) == []
+    changed = stale(base, nb_with("Z1 = x @ W1 + b1\nloss 0.693147 in 0.42 s\n"))
+    assert len(changed) == 1 and "code cell 0, output 0" in changed[0]
+    assert stale(base, nb_with("Z1 = W1 @ x + b1\nloss 0.693148 in 0.42 s\n"))
+    assert run_lessons.stale_outputs(base, nb_with()) != []
 
 
 # --- exercises ------------------------------------------------------------------------------

@@ -81,10 +81,30 @@ def _num(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def fmt(x: Any, precision: int = 4) -> str:
-    """A number as short text: ``precision`` significant digits, ``-0`` shown as ``0``."""
+#: A number smaller than this fraction of the largest magnitude in its graph is rounding noise
+#: (``0.1 + 0.2 - 0.3`` is 5.6e-17, not a value): it prints as ``0``.
+ZERO_RELATIVE = 1e-12
+
+
+def graph_scale(values: Iterable[Any]) -> float:
+    """The largest finite magnitude among ``values``: the scale numbers are rounded against."""
+    scale = 0.0
+    for x in values:
+        try:
+            v = abs(_num(x))
+        except (TypeError, ValueError):
+            continue
+        if v > scale and not math.isinf(v):
+            scale = v
+    return scale
+
+
+def fmt(x: Any, precision: int = 4, scale: float = 0.0) -> str:
+    """A number as short text: ``precision`` significant digits, ``-0`` shown as ``0``, and a
+    number that is zero up to rounding relative to ``scale`` (smaller than ``ZERO_RELATIVE *
+    scale``, e.g. -1.11e-16 in a graph of numbers of order 1) shown as ``0``."""
     v = _num(x)
-    if v == 0.0:
+    if v == 0.0 or abs(v) < ZERO_RELATIVE * scale:
         return "0"
     if math.isnan(v) or math.isinf(v):
         return str(v)
@@ -252,6 +272,12 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
     if annotated is None:
         annotated = set(grads) if grads is not None else set()
 
+    scale = graph_scale([n.data for n in visible] +
+                        ([grads[id(n)] for n in visible if id(n) in grads] if grads else []))
+
+    def num(x: Any) -> str:
+        return fmt(x, precision, scale)
+
     name = {id(n): f"n{i}" for i, n in enumerate(visible)}
     horizontal = rankdir in ("LR", "RL")
     g = Graph("autograd", graph_attr={"rankdir": rankdir},
@@ -273,11 +299,11 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
             kind = "intermediate"
         kinds_seen.add(kind)
         if grads is not None and id(node) in grads:
-            grad_text = f"grad {fmt(grads[id(node)], precision)}"
+            grad_text = f"grad {num(grads[id(node)])}"
         else:
             grad_text = "grad ?"
             unknown_grad = True
-        fields = [f"data {fmt(node.data, precision)}", grad_text]
+        fields = [f"data {num(node.data)}", grad_text]
         if node.label:
             fields.insert(0, _record_escape(node.label))
         label = " | ".join(fields)
@@ -313,14 +339,14 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
             if not isinstance(u, Value):
                 kinds_seen.add("constant")
                 cid = f"{nid}c{j}"
-                g.node(cid, label=fmt(u, precision), shape="box", style="filled",
+                g.node(cid, label=num(u), shape="box", style="filled",
                        fillcolor=COLORS["constant"], fontsize="10", height="0.3",
                        width="0.3")
                 g.edge(cid, op, style="dashed", color="#888888")
                 continue
             eattrs: dict[str, str] = {}
             if edge_labels:
-                eattrs["label"] = _edge_label(local, up, precision)
+                eattrs["label"] = _edge_label(local, up, precision, scale)
             if current:
                 eattrs.update(color=HIGHLIGHT, penwidth="2.5")
             g.edge(name[id(u)], op, **eattrs)
@@ -331,16 +357,17 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
     return g
 
 
-def _edge_label(local: float, upstream: Any, precision: int) -> str:
+def _edge_label(local: float, upstream: Any, precision: int, scale: float = 0.0) -> str:
     """The HTML label of an edge: local, and once known, upstream and their product."""
     c = EDGE_COLORS
-    rows = [f'<font color="{c["local"]}">local {html.escape(fmt(local, precision))}</font>']
+    rows = [f'<font color="{c["local"]}">local {html.escape(fmt(local, precision, scale))}'
+            '</font>']
     if upstream is not None:
         up = _num(upstream)
         rows.append(f'<font color="{c["upstream"]}">&#215; upstream '
-                    f"{html.escape(fmt(up, precision))}</font>")
+                    f"{html.escape(fmt(up, precision, scale))}</font>")
         rows.append(f'<font color="{c["sends"]}"><b>= sends '
-                    f"{html.escape(fmt(local * up, precision))}</b></font>")
+                    f"{html.escape(fmt(local * up, precision, scale))}</b></font>")
     return "<" + "<br/>".join(rows) + ">"
 
 

@@ -108,10 +108,42 @@ def script_json(data: Any) -> str:
     return text
 
 
+#: An unlabelled node's name is the expression it computes, in its inputs' names, up to this
+#: many characters; past that the innermost parts are written ``…``.
+NAME_WIDTH = 28
+
+
 def _names(steps: list[Step]) -> dict[int, str]:
-    """A name per node for tables and captions: its label, else #k by topological position."""
-    n = len(steps)
-    return {id(s.node): s.node.label or f"#{n - 1 - s.index}" for s in steps}
+    """A name per node for tables and captions: its label, else the expression it computes
+    from its inputs' names (``x1*w1 + x2*w2``), shortened with ``…`` when long: a caption
+    says "x1*w1 (*): upstream 0.5 ...", never a position number like "#6"."""
+    names: dict[int, str] = {}
+    for s in reversed(steps):  # inputs before the nodes that use them
+        node = s.node
+        if node.label:
+            names[id(node)] = node.label
+            continue
+        names[id(node)] = _expression(node, names)
+    return names
+
+
+def _expression(node: Value, names: Mapping[int, str]) -> str:
+    """``a*b``, ``a + b``, ``tanh(a)`` from the inputs' names (constants by value)."""
+    ins = [names.get(id(u), "…") if isinstance(u, Value) else fmt(u) for u in node.inputs]
+    ins = [f"({t})" if " " in t and len(node.inputs) > 1 else t for t in ins]
+    symbol = op_text(node)
+    if len(ins) == 2 and symbol in ("+", "-"):
+        text = f"{ins[0]} {symbol} {ins[1]}"
+    elif len(ins) == 2 and symbol in ("*", "/", "**"):
+        text = f"{ins[0]}{symbol}{ins[1]}"
+    else:
+        text = f"{symbol}({', '.join(ins)})"
+    if len(text) > NAME_WIDTH:
+        short = ["…" if len(t) > 8 else t for t in ins]
+        text = (f"{short[0]} {symbol} {short[1]}" if len(ins) == 2 and symbol in ("+", "-")
+                else f"{short[0]}{symbol}{short[1]}" if len(ins) == 2 and len(symbol) <= 2
+                else f"{symbol}({', '.join(short)})")
+    return text
 
 
 def describe(step: Step, names: Mapping[int, str] | None = None) -> str:

@@ -65,6 +65,6 @@ register(
     gate(["x", "y"], [[3.0, 2.0], [-1.5, 0.5], [2.0, -4.0]], forward=lambda x, y: x / y),
     solution=DivideGate,
     wrong=DivideGateBuggy,
-    wrong_says="the gradient for y is off: yours is 0.75: the right size but the wrong sign",
+    wrong_says="the gradient for y is off: yours is -1.125: the right size but the wrong sign",
     hint="x / y = x * y**-1; the derivative of y**-1 is -y**-2.",
 )

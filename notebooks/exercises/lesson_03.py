@@ -39,8 +39,10 @@ register(
     hint="a sum of the inputs treats (1, 1) as 'more' than (0, 1); subtract something that "
          "is nonzero only at (1, 1), like a multiple of x1 * x2.",
     explanation="phi = x1 + x2 - 2 x1 x2 is 0 at (0, 0) and (1, 1) and 1 at (0, 1) and (1, 0) "
-                "(it *is* XOR). Any a(x1 + x2) + b x1 x2 with b < -2a... also works; the point "
-                "is the product x1 x2, the feature cross.",
+                "(it *is* XOR). More generally phi = a(x1 + x2) + b x1 x2 is 0 at (0, 0), a at "
+                "(0, 1) and (1, 0), 2a + b at (1, 1): it separates the classes when a > 0 and "
+                "b < -a, or a < 0 and b > -a. The point is the product x1 x2, the feature "
+                "cross.",
 )
 
 register(

@@ -46,6 +46,8 @@ ALL_FEATURES = {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"}
 
 
 def _circle_features(chosen: Any) -> str | None:
+    if isinstance(chosen, str):
+        chosen = {chosen}
     try:
         chosen = {str(c) for c in chosen}
     except TypeError:

@@ -4,11 +4,12 @@ the slide's backward_propagation with its typo fixed, judged against the engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from exercises import number, predicate, register
+
+if TYPE_CHECKING:  # numpy is imported where it is used: the checker loads without it
+    import numpy as np
 
 # --- 05.db2 -----------------------------------------------------------------------------------
 register(
@@ -83,14 +84,25 @@ def backward_propagation(parameters, cache, X, Y):
 
 
 def _slide() -> Callable[..., Any]:
-    ns: dict[str, Any] = {"np": np}
+    """The slide's function, verbatim; numpy is bound when it is first called."""
+    ns: dict[str, Any] = {}
     exec(SLIDE, ns)  # noqa: S102 - the deck's own code, verbatim
-    return ns["backward_propagation"]  # type: ignore[no-any-return]
+    verbatim = ns["backward_propagation"]
+
+    def backward_propagation(parameters: dict, cache: dict, X: Any, Y: Any) -> Any:
+        import numpy
+
+        ns["np"] = numpy
+        return verbatim(parameters, cache, X, Y)
+
+    return backward_propagation
 
 
 def backward_propagation_fixed(parameters: dict, cache: dict, X: np.ndarray,
                                Y: np.ndarray) -> dict:
     """The slide's code with one spelling: dZ1 (it assigned dz1 and read dZ1)."""
+    import numpy as np
+
     m = X.shape[1]
     W2 = parameters['W2']
     A1 = cache['A1']
@@ -106,6 +118,8 @@ def backward_propagation_fixed(parameters: dict, cache: dict, X: np.ndarray,
 
 def _engine_grads(P: dict, X: np.ndarray, Y: np.ndarray) -> dict:
     """The same network as scalar Values: mean cross-entropy, backward()."""
+    import numpy as np
+
     from autograd_core import Value
 
     V = {k: [[Value(float(v)) for v in row] for row in a] for k, a in P.items()}
@@ -124,6 +138,8 @@ def _engine_grads(P: dict, X: np.ndarray, Y: np.ndarray) -> dict:
 
 
 def _judge_backward(fn: Any) -> str | None:
+    import numpy as np
+
     if not callable(fn):
         return f"give the function itself (backward_propagation_fixed), got {fn!r}"
     rng = np.random.default_rng(7)

@@ -57,3 +57,21 @@ register(
     explanation="-ln 0.9 = 0.1054. At p_y = 0.5 it would be ln 2 = 0.693, and it grows without "
                 "bound as p_y -> 0.",
 )
+
+
+# --- 06.initial_loss --------------------------------------------------------------------------
+register(
+    "06.initial_loss",
+    "A freshly initialised network that knows nothing, 100 classes: about what cross-entropy "
+    "should its first loss be?",
+    number(math.log(100), tol=0.01, what="the initial loss",
+           mistakes={0.01: "0.01 is the probability each class gets; the loss is -ln of it.",
+                     2.0: "that is log base 10; the loss uses the natural log: ln 100.",
+                     math.log(10): "ln 10 is for 10 classes; here there are 100."}),
+    solution=round(math.log(100), 4),
+    wrong=2.0,
+    wrong_says="natural log",
+    hint="knowing nothing, every class gets p = 1/K; the loss is -ln p_y.",
+    explanation="-ln(1/100) = ln 100 = 4.605. A first loss far above ln K means the network "
+                "starts out confidently wrong: look at the initialisation.",
+)

@@ -3,11 +3,12 @@ and the local derivative of a new op."""
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 from typing import Any
 
-from exercises import NotAnswered, _num, predicate, register
+from exercises import NotAnswered, WrongKind, _num, _short, predicate, register
 
 
 def random_graph(make: Any, seed: int, n_leaves: int = 3, n_ops: int = 8
@@ -47,23 +48,174 @@ CASES = [
     ("a + b", lambda a, b: a + b), ("a * b", lambda a, b: a * b),
     ("tanh(a)", lambda a, b: a.tanh()), ("a + a", lambda a, b: a + a),
     ("a * a", lambda a, b: a * a), ("(a * b + a).tanh()", lambda a, b: (a * b + a).tanh()),
+    ("a - b", lambda a, b: a - b), ("exp(a * b)", lambda a, b: (a * b).exp()),
+    ("2 - a", lambda a, b: 2 - a), ("a * 3 + 1", lambda a, b: a * 3 + 1),
 ]
+
+_ENGINE = ("autograd_core", "nn")
+
+
+def _from_engine(obj: Any) -> bool:
+    mod = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None)
+    if not isinstance(mod, str):
+        mod = getattr(type(obj), "__module__", "") or ""
+    return mod.split(".")[0] in _ENGINE
+
+
+def _uses_engine(cls: type) -> str | None:
+    """Why ``cls`` is (or leans on) the engine it is checked against, or None.
+
+    Refused: autograd_core's Value or a subclass of any engine class; a method that imports
+    autograd_core or reads an engine name from its module (``ac.Value``, ``Value`` imported
+    from autograd_core); results that carry engine objects in their attributes."""
+    for klass in cls.__mro__:
+        if klass is not object and _from_engine(klass):
+            return (f"it is (or is derived from) {klass.__module__}.{klass.__name__}: the "
+                    "engine cannot check itself. Write your own class")
+    for name, attr in vars(cls).items():
+        func = getattr(attr, "__func__", attr)
+        code = getattr(func, "__code__", None)
+        if code is None:
+            continue
+        names: set[str] = set()
+        stack = [code]
+        while stack:
+            c = stack.pop()
+            names.update(c.co_names)
+            stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+        if any(n.split(".")[0] in _ENGINE for n in names):
+            return f"its {name} imports the engine. Write the arithmetic yourself"
+        glob = getattr(func, "__globals__", {})
+        for n in sorted(names):
+            if n in glob and _from_engine(glob[n]):
+                return (f"its {name} uses {n}, which comes from the engine. Write the "
+                        "arithmetic yourself")
+    return None
+
+
+def _carries_engine(node: Any) -> bool:
+    for v in vars(node).values() if hasattr(node, "__dict__") else ():
+        items = v if isinstance(v, (tuple, list)) else (v,)
+        for item in items:
+            inner = item if isinstance(item, (tuple, list)) else (item,)
+            if any(_from_engine(i) and not isinstance(i, (int, float)) for i in inner):
+                return True
+    return False
+
+
+def _parents(node: Any) -> list[tuple[Any, float]]:
+    """The node's ``parents`` as (parent, local gradient) pairs, checked for shape."""
+    ps = getattr(node, "parents", None)
+    if ps is None:
+        raise WrongKind("the result has no .parents: store the pairs (parent, local gradient) "
+                        "in self.parents")
+    try:
+        pairs = [(p, float(local)) for p, local in ps]
+    except (TypeError, ValueError):
+        raise WrongKind(f".parents should hold (parent, local gradient) pairs, it holds "
+                        f"{ps!r}") from None
+    return pairs
+
+
+def _step_check(cls: Any, text: str, make: Any, data: float,
+                locals_: list[tuple[int, float]]) -> str | None:
+    """Build ``make(a, b)`` from a = cls(2), b = cls(-3); check the data and the parents."""
+    if not isinstance(cls, type):
+        raise WrongKind(f"the answer should be your class (Value), got {cls!r}")
+    reason = _uses_engine(cls)
+    if reason:
+        return f"not your own class: {reason}."
+    a, b = cls(2.0), cls(-3.0)
+    out = make(a, b)
+    if out is ... or out is None:
+        raise NotAnswered(text)
+    if not (hasattr(out, "data") and hasattr(out, "grad")):
+        return f"{text} returned {_short(out)}, not a Value (with .data and .grad)"
+    if not math.isclose(_num(out.data, "data"), data, abs_tol=1e-12):
+        return f"with a = 2, b = -3: {text} has data {out.data!r}, it should be {data:g}"
+    pairs = _parents(out)
+    inputs = (a, b)
+    if len(pairs) != len(locals_):
+        return (f"{text} should have {len(locals_)} parent pair(s), it has {len(pairs)}")
+    for (parent, local), (k, want) in zip(pairs, locals_):
+        if parent is not inputs[k]:
+            return (f"in {text} a parent is not the input object itself: keep the Value "
+                    "(self, other), not a copy or its number")
+        if not math.isclose(local, want, abs_tol=1e-12):
+            return (f"with a = 2, b = -3 the local gradient of {text} with respect to "
+                    f"{'ab'[k]} is {want:g}; yours is {local:g}")
+    return None
+
+
+def _judge_add(cls: Any) -> str | None:
+    return _step_check(cls, "a + b", lambda a, b: a + b, -1.0, [(0, 1.0), (1, 1.0)])
+
+
+def _judge_mul(cls: Any) -> str | None:
+    return _step_check(cls, "a * b", lambda a, b: a * b, -6.0, [(0, -3.0), (1, 2.0)])
+
+
+def _judge_tanh(cls: Any) -> str | None:
+    t = math.tanh(2.0)
+    return _step_check(cls, "a.tanh()", lambda a, b: a.tanh(), t, [(0, 1.0 - t * t)])
+
+
+def _judge_backward(cls: Any) -> str | None:
+    """(x + y) z at the lecture's point, a value used twice, and gradients that accumulate on
+    the leaves across two backward calls (as in PyTorch and autograd_core)."""
+    if not isinstance(cls, type):
+        raise WrongKind(f"the answer should be your class (Value), got {cls!r}")
+    reason = _uses_engine(cls)
+    if reason:
+        return f"not your own class: {reason}."
+    x, y, z = cls(-2.0), cls(5.0), cls(-4.0)
+    f = (x + y) * z
+    if f.backward() is ...:
+        raise NotAnswered("backward")
+    got = (x.grad, y.grad, z.grad)
+    if not all(math.isclose(_num(g, "grad"), w) for g, w in zip(got, (-4.0, -4.0, 3.0))):
+        return f"f = (x + y) z at (-2, 5, -4): your gradients are {got}, they should be (-4, -4, 3)"
+    for text, make, want in [("b = a + a", lambda a: a + a, 2.0),
+                             ("b = a * a", lambda a: a * a, 6.0),
+                             ("b = (a + a) * a", lambda a: (a + a) * a, 12.0)]:
+        a = cls(3.0)
+        make(a).backward()
+        if not math.isclose(_num(a.grad, "grad"), want):
+            return (f"{text} at a = 3: your a.grad is {a.grad:g}, it should be {want:g} "
+                    "(a value used twice must receive the sum of both edges' contributions: "
+                    "+=, not =)")
+    return None
 
 
 def _compare(cls: Any, n_graphs: int = 20) -> str | None:
     """None when ``cls`` gives the engine's values and gradients on the fixed cases and on
-    ``n_graphs`` random graphs; else what differs, where."""
+    ``n_graphs`` random graphs; else what differs, where. The engine's own Value, or a class
+    that uses the engine, is refused."""
     from autograd_core import Value
 
     if not isinstance(cls, type):
-        return f"the answer should be your class (e.g. MyValue), got {cls!r}"
+        raise WrongKind(f"the answer should be your class (e.g. Value), got {cls!r}")
+    reason = _uses_engine(cls)
+    if reason:
+        return f"not your own class: {reason}."
     probe = cls(0.5)
-    if probe.tanh() in (None, ...) or probe.backward() is ...:
-        raise NotAnswered("tanh or backward")
+    for op in ("tanh", "exp", "backward"):
+        if not callable(getattr(probe, op, None)):
+            return f"your class has no {op}() yet"
+    if probe.tanh() in (None, ...) or probe.exp() in (None, ...) or probe.backward() is ...:
+        raise NotAnswered("tanh, exp or backward")
+    if _carries_engine(probe + cls(1.0)):
+        return "not your own class: its results carry the engine's Values inside."
     for text, f in CASES:
         mine_in = [cls(3.0), cls(-0.5)]
         ref_in = [Value(3.0), Value(-0.5)]
-        mine, ref = f(*mine_in), f(*ref_in)
+        try:
+            mine = f(*mine_in)
+        except TypeError as e:
+            return f"{text} fails with a = 3, b = -0.5: {e}"
+        ref = f(*ref_in)
+        if mine is None or mine is ...:
+            raise NotAnswered(text)
         mine.backward()
         ref.backward()
         if abs(_num(mine.data, "data") - ref.data) > 1e-9:
@@ -111,9 +263,22 @@ class SolutionValue:
 
     __radd__, __rmul__ = __add__, __mul__
 
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return (-self) + other
+
     def tanh(self):
         t = math.tanh(self.data)
         return SolutionValue(t, ((self, 1 - t * t),))
+
+    def exp(self):
+        e = math.exp(self.data)
+        return SolutionValue(e, ((self, e),))
 
     def backward(self):
         order, seen, stack = [], set(), [(self, False)]
@@ -126,7 +291,8 @@ class SolutionValue:
                 stack.append((node, True))
                 stack.extend((p, False) for p, _ in node.parents)
         for node in order:
-            node.grad = 0.0
+            if node.parents:              # fresh buffers inside; leaves accumulate
+                node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):      # upstream x local, accumulated
             for parent, local in node.parents:
@@ -150,6 +316,10 @@ class AssignValue(SolutionValue):
         t = math.tanh(self.data)
         return AssignValue(t, ((self, 1 - t * t),))
 
+    def exp(self):
+        e = math.exp(self.data)
+        return AssignValue(e, ((self, e),))
+
     def backward(self):
         order, seen, stack = [], set(), [(self, False)]
         while stack:
@@ -166,17 +336,81 @@ class AssignValue(SolutionValue):
                 parent.grad = local * node.grad
 
 
+class SwappedMul(SolutionValue):
+    """The multiply gate's classic slip: each input's local gradient is itself, not the other."""
+
+    def __mul__(self, other):
+        other = other if isinstance(other, SolutionValue) else SwappedMul(other)
+        return SwappedMul(self.data * other.data, ((self, self.data), (other, other.data)))
+
+
+class NoParentsAdd(SolutionValue):
+    """__add__ that computes the number but forgets the graph."""
+
+    def __add__(self, other):
+        other = other if isinstance(other, SolutionValue) else NoParentsAdd(other)
+        return NoParentsAdd(self.data + other.data)
+
+
+class TanhOfOutput(SolutionValue):
+    """tanh whose local gradient is 1 - x^2 (the input) instead of 1 - t^2 (the output)."""
+
+    def tanh(self):
+        return TanhOfOutput(math.tanh(self.data), ((self, 1 - self.data ** 2),))
+
+
+register(
+    "07.add",
+    "Value.__add__: the sum's data and its two (parent, local gradient) pairs.",
+    predicate(_judge_add, right_says="a + b keeps both inputs with local gradient 1."),
+    solution=SolutionValue,
+    wrong=NoParentsAdd,
+    wrong_says="should have 2 parent pair(s), it has 0",
+    hint="return Value(self.data + other.data, ((self, 1.0), (other, 1.0))): d(a+b)/da = 1.",
+)
+
+register(
+    "07.mul",
+    "Value.__mul__: the product's data and its two (parent, local gradient) pairs.",
+    predicate(_judge_mul, right_says="a * b: the local gradient for a is b, for b it is a."),
+    solution=SolutionValue,
+    wrong=SwappedMul,
+    wrong_says="the local gradient of a * b with respect to a is -3",
+    hint="d(ab)/da = b and d(ab)/db = a: the multiply gate swaps its inputs (lesson 1).",
+)
+
+register(
+    "07.backward",
+    "Value.backward: the lecture's (x + y) z, and values used twice.",
+    predicate(_judge_backward, right_says="(-4, -4, 3), and a + a gives a.grad = 2."),
+    solution=SolutionValue,
+    wrong=AssignValue,
+    wrong_says="+=, not =",
+    hint="visit the nodes root first (reverse topological order) and for every (parent, "
+         "local) pair add local * node.grad into parent.grad.",
+)
+
+register(
+    "07.tanh",
+    "Value.tanh: t = tanh(x) and its local gradient.",
+    predicate(_judge_tanh, right_says="d tanh(x)/dx = 1 - t^2, read from the output."),
+    solution=SolutionValue,
+    wrong=TanhOfOutput,
+    wrong_says="the local gradient of a.tanh()",
+    hint="d tanh(x)/dx = 1 - tanh(x)^2: use the output t, not the input x.",
+)
+
 register(
     "07.value_class",
-    "Your Value class: values and gradients equal to the engine's on fixed cases and 20 random "
-    "graphs.",
+    "Your whole Value (with -, exp): values and gradients equal to the engine's on ten cases "
+    "and 20 random graphs.",
     predicate(_compare, right_says="your Value agrees with autograd_core on every case and on "
                                    "20 random graphs."),
     solution=SolutionValue,
     wrong=AssignValue,
     wrong_says="must receive the sum of both edges' contributions (+=, not =)",
-    hint="keep (parent, local gradient) pairs on each node; backward: topological order, then "
-         "in reverse, parent.grad += local * node.grad.",
+    hint="a - b is a + (-1) * b (so __neg__, __sub__ and __rsub__ from + and *); exp keeps "
+         "(self, e) because d e^x/dx = e^x.",
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from exercises import number, predicate, register
+from exercises import WrongKind, _num, number, predicate, register
 
 # --- 09.updates_per_epoch ---------------------------------------------------------------------
 register(
@@ -81,9 +81,10 @@ def _train_cost(lr: float) -> float:
 
 
 def _judge_lr(answer: Any) -> str | None:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        return f"give the learning rate as a number, got {answer!r}"
-    lr = float(answer)
+    try:
+        lr = _num(answer, "the learning rate")
+    except WrongKind as e:
+        return str(e)
     if not lr > 0 or not math.isfinite(lr):
         return f"a learning rate must be a positive number, got {lr!r}"
     cost = _train_cost(lr)

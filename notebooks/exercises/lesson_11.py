@@ -109,3 +109,22 @@ register(
     explanation="'forward': 3 sweeps, one per camera parameter, each giving the derivative of "
                 "every pixel. Reverse mode would need 1,000,000 backward passes.",
 )
+
+
+# --- 11.paths ---------------------------------------------------------------------------------
+register(
+    "11.paths",
+    "A chain of 20 diamonds: how many paths lead from the input to the output?",
+    number(2 ** 20, tol=0, what="the number of paths",
+           mistakes={40: "that counts the branches (2 per diamond); the choices multiply: "
+                         "2 x 2 x ... x 2.",
+                     20: "each diamond offers 2 ways through, and the choices multiply.",
+                     120: "that is about the number of edges, which is what backprop visits; "
+                          "the paths are far more."}),
+    solution=2 ** 20,
+    wrong=40,
+    wrong_says="the choices multiply",
+    hint="one diamond: 2 paths; two in a row: 2 x 2; n in a row: 2^n.",
+    explanation="2^20 = 1,048,576 paths, while each mode of differentiation visits each of the "
+                "graph's ~120 edges once.",
+)

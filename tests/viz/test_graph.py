@@ -186,3 +186,22 @@ def test_leaf_root() -> None:
     assert "{ w | data 1.5 | grad ? }" in draw_graph(leaf).source
     leaf.backward()
     assert "{ w | data 1.5 | grad 1 }" in draw_graph(leaf).source
+
+
+def test_numbers_zero_up_to_rounding_print_as_zero_relative_to_the_graph() -> None:
+    """Lesson 09's neuron: z = 0.3 * 20/9 + 0.4 * (-5/3) is -1.1e-16 in floating point beside
+    numbers of order 1; it prints 0. A small number in a graph of small numbers keeps its
+    digits."""
+    from viz.graph import draw_graph, fmt
+
+    w1, w2 = Value(0.3, label="w1"), Value(0.4, label="w2")
+    z = w1 * (20 / 9) + w2 * (-5 / 3)
+    z.label = "z"
+    assert z.data != 0.0 and abs(z.data) < 1e-15
+    p = z.sigmoid()
+    p.backward()
+    src = draw_graph(p).source
+    assert "data 0 " in src.replace("}", " ").replace("|", " ") and "e-16" not in src
+    tiny = Value(3e-16, label="t") * 2.0
+    assert "6e-16" in draw_graph(tiny).source            # nothing larger in its graph
+    assert fmt(-1.1e-16, 4, scale=2.0) == "0" and fmt(1e-9, 4, scale=2.0) == "1e-09"

@@ -121,7 +121,7 @@ def test_frame_plan_merges_leaves_and_says_which_edge_sends_what() -> None:
     assert "| grad ? }" not in plan[-1].graph.source and "penwidth=3" not in plan[-1].graph.source
     assert plan[0].graph.source.count("grad ?") >= 5
     const = frame_plan(Value(2.0, "x") * 3)
-    assert const[1].edges[1] == "edge 3 \u2192 * (#1): a constant, it gets no gradient"
+    assert const[1].edges[1] == "edge 3 \u2192 * (x*3): a constant, it gets no gradient"
 
 
 @needs_dot
@@ -165,6 +165,27 @@ def test_slider_without_dot_shows_the_step_table(monkeypatch) -> None:
     note = step_slider(chain_rule_example())
     assert "sudo apt-get install graphviz" in repr(note)
     assert "step  node  op" in repr(note) and "<pre" in note._repr_html_()
+
+
+def test_captions_name_unlabelled_nodes_by_what_they_compute() -> None:
+    """A neuron's step-through names every node by labels ("x1*w1 + x2*w2"), never "#6"."""
+    from viz.steps import _names, describe
+
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2, b = Value(-3.0, "w1"), Value(1.0, "w2"), Value(6.8813735870195432, "b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.label = "o"
+    steps = backward_steps(o)
+    names = _names(steps)
+    text = "\n".join(describe(s, names) for s in steps)
+    assert "#" not in text and "#" not in steps_table(o)
+    assert "x1*w1 (*): upstream 0.5; sends -3 x 0.5 = -1.5 to x1, 2 x 0.5 = 1 to w1" in text
+    assert "x1*w1 + x2*w2 (+)" in text and "to (x1*w1 + x2*w2) + b" in text
+    deep = Value(1.0, "a")
+    for _ in range(6):
+        deep = deep * deep + 1.0
+    long_names = _names(backward_steps(deep))
+    assert all(len(n) <= 28 and "#" not in n for n in long_names.values())
 
 
 @needs_dot

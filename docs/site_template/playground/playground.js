@@ -58,40 +58,67 @@
     const data = P.datasets[state.dataset];
     const pts = [[data.train, true]];
     if (document.getElementById('show-test').checked) pts.push([data.test, false]);
+    // Training points: the class colour, a white ring. Test points: a white centre inside a
+    // thick ring of the class colour inside a thin black ring, so that a test point is seen
+    // on every background, its own class's colour included (a correctly classified one).
     for (const [list, filled] of pts) {
       for (const [x, y, label] of list) {
         const [px, py] = toPixel(x, y, size);
-        out.beginPath();
-        out.arc(px, py, 4, 0, 2 * Math.PI);
         const rgb = label ? BLUE : ORANGE;
-        out.lineWidth = 1.5;
-        out.strokeStyle = filled ? '#fff' : `rgb(${rgb})`;
-        if (filled) { out.fillStyle = `rgb(${rgb})`; out.fill(); }
-        out.stroke();
+        out.beginPath();
+        out.arc(px, py, filled ? 4 : 5, 0, 2 * Math.PI);
+        if (filled) {
+          out.fillStyle = `rgb(${rgb})`; out.fill();
+          out.lineWidth = 1.5; out.strokeStyle = '#fff'; out.stroke();
+        } else {
+          out.fillStyle = '#fff'; out.fill();
+          out.lineWidth = 2.5; out.strokeStyle = `rgb(${rgb})`; out.stroke();
+          out.beginPath(); out.arc(px, py, 6.5, 0, 2 * Math.PI);
+          out.lineWidth = 1.5; out.strokeStyle = '#222'; out.stroke();
+        }
       }
     }
   }
   function drawLoss() {
+    // Axes with values: loss (binary cross-entropy) up, epoch along; the current epoch marked.
     const run = P.runs[key()], w = lossCanvas.width, h = lossCanvas.height;
     const ctx = lossCanvas.getContext('2d');
     ctx.clearRect(0, 0, w, h);
     const all = run.train.concat(run.test).filter(Number.isFinite);
     const top = Math.max(0.1, Math.min(2.5, Math.max(...all)));
-    const n = meta.epochs.length, pad = 6;
-    const X = i => pad + i / (n - 1) * (w - 2 * pad);
-    const Y = v => h - pad - Math.min(v, top) / top * (h - 2 * pad);
-    ctx.strokeStyle = '#ddd'; ctx.lineWidth = 1;
-    ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+    const n = meta.epochs.length, left = 52, right = 10, topPad = 8, bottom = 30;
+    const X = i => left + i / (n - 1) * (w - left - right);
+    const Y = v => h - bottom - Math.min(v, top) / top * (h - topPad - bottom);
+    ctx.font = '11px sans-serif'; ctx.fillStyle = '#444'; ctx.lineWidth = 1;
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    for (const v of [0, top / 2, top]) {          // y ticks and grid lines
+      const y = Math.round(Y(v)) + 0.5;
+      ctx.strokeStyle = '#e5e5e5'; ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w - right, y);
+      ctx.stroke();
+      ctx.fillText(v.toFixed(2), left - 4, y);
+    }
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    const ticks = [0, Math.floor((n - 1) / 2), n - 1];
+    for (const i of ticks) {                       // x ticks: epochs
+      const x = Math.round(X(i)) + 0.5;
+      ctx.strokeStyle = '#999'; ctx.beginPath(); ctx.moveTo(x, h - bottom); ctx.lineTo(x, h - bottom + 4);
+      ctx.stroke();
+      ctx.fillText(String(meta.epochs[i]), x, h - bottom + 5);
+    }
+    ctx.fillText('epoch', (left + w - right) / 2, h - 12);
+    ctx.strokeStyle = '#999';                      // the axes
+    ctx.beginPath(); ctx.moveTo(left + 0.5, topPad); ctx.lineTo(left + 0.5, h - bottom + 0.5);
+    ctx.lineTo(w - right, h - bottom + 0.5); ctx.stroke();
+    ctx.save(); ctx.translate(10, (topPad + h - bottom) / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle'; ctx.fillText('loss', 0, 0); ctx.restore();
     for (const [series, col] of [[run.train, '#333'], [run.test, '#b35900']]) {
       ctx.beginPath(); ctx.strokeStyle = col; ctx.lineWidth = 2;
       series.forEach((v, i) => (i ? ctx.lineTo(X(i), Y(v)) : ctx.moveTo(X(i), Y(v))));
       ctx.stroke();
     }
     ctx.strokeStyle = '#0877bd'; ctx.lineWidth = 1;
-    ctx.beginPath(); ctx.moveTo(X(state.epochIndex), 0); ctx.lineTo(X(state.epochIndex), h);
+    ctx.beginPath(); ctx.moveTo(X(state.epochIndex), topPad); ctx.lineTo(X(state.epochIndex), h - bottom);
     ctx.stroke();
-    ctx.fillStyle = '#666'; ctx.font = '11px sans-serif';
-    ctx.fillText(top.toFixed(2), pad + 2, 12);
   }
   function render() {
     const run = P.runs[key()], i = state.epochIndex;
