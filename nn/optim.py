@@ -129,8 +129,9 @@ class Optimizer:
         """Update every parameter once from its current ``.grad``: all new values are
         computed first, then assigned together, so Ctrl-C cannot split a step."""
         lr = self.lr
-        new_data, new_state = self._update(lr, [float(p.grad) for p in self.params],
-                                           self.steps + 1)
+        grads = [p.grad.data if p.grad.__class__ is Value else float(p.grad)
+                 for p in self.params]  # a Value after backward(create_graph=True): its number
+        new_data, new_state = self._update(lr, grads, self.steps + 1)
         new_state["steps"] = self.steps + 1
         # One C-level call (deque consuming map/chain; setattr on Value's slot; dict.update):
         # Python runs signal handlers, and so raises KeyboardInterrupt, only between

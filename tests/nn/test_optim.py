@@ -131,3 +131,19 @@ def test_matches_torch_optim(name, kwargs):
         want = tp.detach().tolist()
         assert got == pytest.approx(want, rel=1e-12, abs=1e-14)
     assert all(math.isfinite(p.data) for p in ours)
+
+
+def test_a_step_after_backward_with_create_graph_uses_the_gradients_numbers():
+    """After backward(create_graph=True) each .grad is a Value; step() moves by its number
+    (as torch.optim does with a grad that has a graph), the same as after a plain backward."""
+    import nn as _nn
+
+    def trained(create_graph: bool) -> list[float]:
+        model = _nn.MLP(2, [3, 1], seed=0)
+        opt = _nn.SGD(model, lr=0.1)
+        model([1.0, 2.0]).backward(create_graph=create_graph)
+        opt.step()
+        return [p.data for p in model.parameters()]
+
+    assert trained(True) == trained(False)
+    assert trained(True) != [p.data for p in _nn.MLP(2, [3, 1], seed=0).parameters()]
