@@ -349,7 +349,7 @@ viz.draw_graph(a1[0], rankdir='TB', params=[Wv[0][0], Wv[0][1], bv[0]], legend=F
 
 # %%
 net342 = nn.MLP(3, [4, 2], seed=0)
-print(net342)
+print(net342.summary())  # print(net342) lists every neuron, as micrograd does
 print("parameters counted by the engine:", len(net342.parameters()))
 assert len(net342.parameters()) == 3 * 4 + 4 + 4 * 2 + 2 == 26
 
