@@ -1,4 +1,5 @@
-"""Argument checks shared by nn: what counts as a number, a count and a learning rate.
+"""Argument checks shared by nn: what counts as a number, a count, a learning rate and a name
+from a table of choices.
 
 A number is any real number Python or numpy makes (``numbers.Real``: ``0.1``, ``np.float64(0.1)``,
 ``np.float32``), a count any integer (``numbers.Integral``: ``2``, ``np.int64(2)``), but never a
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def is_real(x: Any) -> bool:
@@ -53,3 +57,15 @@ def quote(text: Any, limit: int = 80, marks: bool = True) -> str:
     if not marks and isinstance(text, str):
         shown = shown[1:-1]
     return shown if len(shown) <= limit else shown[:limit - 3] + "..."
+
+
+def lookup(table: Mapping[str, T], name: str, what: str, otherwise: str,
+           fold_case: bool = False) -> T:
+    """``table[name]`` (``name.lower()`` with ``fold_case``) for nn's by-name choices
+    (activation, init, loss, metric, optimizer); an unknown name raises ValueError listing the
+    known ones, then ``otherwise`` (what else may be passed)."""
+    found = table.get(name.lower() if fold_case else name)
+    if found is None:
+        known = ", ".join(repr(k) for k in table)
+        raise ValueError(f"unknown {what} {name!r}; use one of {known}{otherwise}")
+    return found

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from autograd_core import Value
 from autograd_core.rules import activations
+from nn._checks import lookup
 
 Activation = Callable[[Value], Value]
 ActivationSpec = str | Activation | None
@@ -41,11 +42,8 @@ def resolve(spec: ActivationSpec) -> tuple[str | Activation, Activation]:
     if spec is None:
         return "linear", linear
     if isinstance(spec, str):
-        fn = ACTIVATIONS.get(spec.lower())
-        if fn is None:
-            known = ", ".join(repr(k) for k in ACTIVATIONS)
-            raise ValueError(f"unknown activation {spec!r}; use one of {known}, or pass a "
-                             "function Value -> Value")
+        fn = lookup(ACTIVATIONS, spec, "activation", ", or pass a function Value -> Value",
+                    fold_case=True)
         return spec.lower(), fn
     if callable(spec):
         return spec, spec

@@ -28,6 +28,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from nn._checks import lookup
+
 Initializer = Callable[[Any, int, int], float]
 InitSpec = str | Initializer
 
@@ -83,12 +85,8 @@ INITIALIZERS: dict[str, Initializer] = {
 def resolve(spec: InitSpec) -> Initializer:
     """The initialiser for a name or a callable ``(rng, fan_in, fan_out) -> float``."""
     if isinstance(spec, str):
-        fn = INITIALIZERS.get(spec.lower())
-        if fn is None:
-            known = ", ".join(repr(k) for k in INITIALIZERS)
-            raise ValueError(f"unknown init {spec!r}; use one of {known}, or pass a function "
-                             "(rng, fan_in, fan_out) -> float")
-        return fn
+        return lookup(INITIALIZERS, spec, "init",
+                      ", or pass a function (rng, fan_in, fan_out) -> float", fold_case=True)
     if callable(spec):
         return spec
     raise TypeError(f"init must be a name (str) or a callable, got {type(spec).__name__}")

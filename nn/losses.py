@@ -35,6 +35,7 @@ from typing import Any
 from autograd_core import Value
 from autograd_core.functional import dot, logsumexp
 from autograd_core.functional import sum as vsum
+from nn._checks import lookup
 
 _TINY = math.exp(-100.0)  # log(_TINY) == -100.0: PyTorch's clamp of log in BCE
 LossFn = Callable[..., Value]
@@ -248,11 +249,7 @@ LOSSES: dict[str, LossFn] = {
 def get(spec: str | LossFn) -> tuple[str, LossFn]:
     """(name, function) for a loss name or a callable ``(preds, targets) -> Value``."""
     if isinstance(spec, str):
-        fn = LOSSES.get(spec)
-        if fn is None:
-            raise ValueError(f"unknown loss {spec!r}; use one of "
-                             f"{', '.join(repr(k) for k in LOSSES)} or a function "
-                             "(predictions, targets) -> Value")
+        fn = lookup(LOSSES, spec, "loss", " or a function (predictions, targets) -> Value")
         return fn.__name__, fn
     if callable(spec):
         return getattr(spec, "__name__", "loss"), spec

@@ -31,7 +31,7 @@ from typing import Any
 from autograd_core import Value
 from nn import losses as _losses
 from nn import metrics as _metrics
-from nn._checks import is_int, is_real
+from nn._checks import is_int, is_real, lookup
 from nn.eager_fit import EagerRunner, MetricFns, evaluate_eager, forward_fn
 from nn.fit_data import Data, as_data, batches
 from nn.module import Module
@@ -124,11 +124,7 @@ def _metric_fns(metrics: Sequence[MetricSpec] | MetricSpec | None, loss_name: st
     out = []
     for m in metrics:
         if isinstance(m, str):
-            fn = _metrics.METRICS.get(m)
-            if fn is None:
-                raise ValueError(f"unknown metric {m!r}; use one of "
-                                 f"{', '.join(repr(k) for k in _metrics.METRICS)} or a "
-                                 "function (outputs, y) -> float")
+            fn = lookup(_metrics.METRICS, m, "metric", " or a function (outputs, y) -> float")
             if m == "accuracy" and loss_name in ("bce_with_logits", "hinge"):
                 out.append((m, lambda o, t: _metrics.accuracy(o, t, threshold=0.0)))
             else:
@@ -175,10 +171,8 @@ def _make_optimizer(optimizer: Any, lr: Any, model: Any) -> Optimizer:
             raise ValueError("fit got both an Optimizer and lr; set the rate on the optimizer")
         return optimizer
     if isinstance(optimizer, str):
-        cls = OPTIMIZERS.get(optimizer.lower())
-        if cls is None:
-            raise ValueError(f"unknown optimizer {optimizer!r}; use one of "
-                             f"{', '.join(repr(k) for k in OPTIMIZERS)} or an Optimizer object")
+        cls = lookup(OPTIMIZERS, optimizer, "optimizer", " or an Optimizer object",
+                     fold_case=True)
         return cls(model.parameters(), **({} if lr is None else {"lr": lr}))
     raise TypeError(f"optimizer must be a name ('sgd', 'adam', ...) or an Optimizer, got "
                     f"{type(optimizer).__name__}")

@@ -238,6 +238,48 @@ def _too_large(n: int, max_nodes: int, collapse: bool) -> GraphTooLargeError:
         "limit with max_nodes=None.")
 
 
+def _hidden_ids(neurons: Mapping[int, _Neuron], consumers: Mapping[int, int]) -> set[int]:
+    """The ids of the nodes a collapsed neuron stands for: every member but its output, and
+    the leaves (weights, bias) that feed only that neuron and are not one of its shown
+    inputs -- they are counted in the neuron's "params hidden"."""
+    skip: set[int] = set()
+    for group in neurons.values():
+        skip.update(id(m) for m in group.members[:-1])
+        shown = {id(u) for _, u, _ in group.edges}
+        for m in group.members:
+            skip.update(id(u) for u in m.parents if u.is_leaf and id(u) not in shown
+                        and consumers.get(id(u)) == 1)
+    return skip
+
+
+def _node_kind(node: Value, root: Value, param_ids: set[int]) -> str:
+    """The legend entry (and fill colour) of a Value node."""
+    if node is root:
+        return "output"
+    if node.is_leaf:
+        return "parameter" if id(node) in param_ids else "input"
+    return "intermediate"
+
+
+def _op_node(g: Graph, node: Value, op: str,
+             nr: _Neuron | None) -> tuple[str, list[tuple[int, Any, float]]]:
+    """Draw the node that made ``node`` -- its op, or the whole neuron ``nr`` when collapsed
+    -- and return its legend kind and input edges as (position, input, local gradient)."""
+    if nr is not None:
+        z = "w.x + b" if nr.bias else "w.x"
+        text = f"{nr.act}({z})" if nr.act else z
+        hidden = f"\\n{nr.hidden} params hidden" if nr.hidden else ""
+        g.node(op, label=f"neuron\\n{text}{hidden}", shape="box",
+               style="filled,rounded", fillcolor=COLORS["neuron"],
+               tooltip=f"{text}: d(out)/d(x_i) = " + ("act'(z) w_i" if nr.act else "w_i"))
+        return "neuron", [(j, u, loc) for j, u, loc in nr.edges]
+    rule = node.rule
+    g.node(op, label=op_text(node), shape="ellipse", style="filled",
+           fillcolor=COLORS["op"], tooltip=rule.math if rule is not None else node.op)
+    return "op", [(j, u, _num(loc))
+                  for j, (u, loc) in enumerate(zip(node.inputs, node.local_grads))]
+
+
 def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
                 annotated: set[int] | None = None, highlight: Value | None = None,
                 params: Any = None, rankdir: str = "LR", max_nodes: int | None = None,
@@ -259,13 +301,7 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
     consumers = _consumer_counts(order)
     param_ids = parameter_ids(params)
     neurons = _find_neurons(order, consumers, param_ids) if collapse_neurons else {}
-    skip: set[int] = set()
-    for group in neurons.values():
-        skip.update(id(m) for m in group.members[:-1])
-        shown = {id(u) for _, u, _ in group.edges}
-        for m in group.members:
-            skip.update(id(u) for u in m.parents if u.is_leaf and id(u) not in shown
-                        and consumers.get(id(u)) == 1)
+    skip = _hidden_ids(neurons, consumers)
     visible = [n for n in order if id(n) not in skip]
     if max_nodes is not None and len(visible) > max_nodes:
         raise _too_large(len(visible), max_nodes, collapse_neurons)
@@ -291,12 +327,7 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
 
     for node in visible:
         nid = name[id(node)]
-        if node is root:
-            kind = "output"
-        elif node.is_leaf:
-            kind = "parameter" if id(node) in param_ids else "input"
-        else:
-            kind = "intermediate"
+        kind = _node_kind(node, root, param_ids)
         kinds_seen.add(kind)
         if grads is not None and id(node) in grads:
             grad_text = f"grad {num(grads[id(node)])}"
@@ -314,24 +345,9 @@ def build_graph(root: Value, *, grads: Mapping[int, Any] | None,
         if node.is_leaf:
             continue
 
-        nr = neurons.get(id(node))
         op = f"{nid}op"
-        if nr is not None:
-            kinds_seen.add("neuron")
-            z = "w.x + b" if nr.bias else "w.x"
-            text = f"{nr.act}({z})" if nr.act else z
-            hidden = f"\\n{nr.hidden} params hidden" if nr.hidden else ""
-            g.node(op, label=f"neuron\\n{text}{hidden}", shape="box",
-                   style="filled,rounded", fillcolor=COLORS["neuron"],
-                   tooltip=f"{text}: d(out)/d(x_i) = " + ("act'(z) w_i" if nr.act else "w_i"))
-            edges = [(j, u, loc) for j, u, loc in nr.edges]
-        else:
-            kinds_seen.add("op")
-            rule = node.rule
-            g.node(op, label=op_text(node), shape="ellipse", style="filled",
-                   fillcolor=COLORS["op"], tooltip=rule.math if rule is not None else node.op)
-            edges = [(j, u, _num(loc))
-                     for j, (u, loc) in enumerate(zip(node.inputs, node.local_grads))]
+        op_kind, edges = _op_node(g, node, op, neurons.get(id(node)))
+        kinds_seen.add(op_kind)
         g.edge(op, nid)
         current = node is highlight
         up = grads.get(id(node)) if grads is not None and id(node) in annotated else None

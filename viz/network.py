@@ -136,6 +136,125 @@ def weight_label_positions(sizes: Sequence[int], dx: float, dy: float = 1.0,
     return out
 
 
+def _checked_names(layers: list[list[tuple[list[float], float]]],
+                   input_names: Sequence[str] | None,
+                   output_names: Sequence[str] | None) -> Sequence[str]:
+    """The input names to draw (x1, x2, ... by default), after checking that both name lists
+    match the model's number of inputs and outputs, so a wrong list fails with its counts."""
+    nin = len(layers[0][0][0])
+    if input_names is None:
+        input_names = [f"x{i + 1}" for i in range(nin)]
+    if len(input_names) != nin:
+        raise ValueError(f"draw_network(): input_names has {len(input_names)} names but the "
+                         f"model has {nin} inputs")
+    n_out = len(layers[-1])
+    if output_names is not None and len(output_names) != n_out:
+        raise ValueError(f"draw_network(): output_names has {len(output_names)} names but the "
+                         f"model has {n_out} outputs")
+    return input_names
+
+
+class _Layout:
+    """Pinned positions (neato ``pos="x,y!"``) of the columns, so neurons keep their order and
+    columns line up: ``along`` runs from the inputs to the outputs, ``across`` within a column
+    (centred); 'TB' turns both a quarter turn."""
+
+    def __init__(self, sizes: Sequence[int], show_weights: bool, rankdir: str) -> None:
+        self.sizes = list(sizes)
+        self.rankdir = rankdir
+        self.tallest = max(sizes)
+        self.dx, self.dy = _spacing(sizes, show_weights, rankdir)
+        self.head = (self.tallest - 1) / 2 * self.dy + 0.8  # where the column titles sit
+
+    def at(self, along: float, across: float) -> str:
+        """The ``pos`` attribute of a point given in (along, across) inches."""
+        if self.rankdir == "TB":
+            return f"{-across:.3f},{-along:.3f}!"
+        return f"{along:.3f},{across:.3f}!"
+
+    def pos(self, col: int, row: int, n: int) -> str:
+        """The ``pos`` of neuron ``row`` of column ``col`` (which has ``n`` neurons)."""
+        tallest = self.tallest
+        across = ((tallest - 1) / 2 - row + (n - 1) / 2 - (tallest - 1) / 2) * self.dy
+        return self.at(col * self.dx, across)
+
+    def title(self, col: int) -> str:
+        """The ``pos`` of column ``col``'s title, above (LR) or left of (TB) the column."""
+        if self.rankdir == "TB":
+            return f"{-self.head - 0.6:.3f},{-col * self.dx:.3f}!"
+        return f"{col * self.dx:.3f},{self.head:.3f}!"
+
+
+def _draw_title(g: Graph, lay: _Layout, col: int, text: str) -> None:
+    """A column's title ("input", "hidden 1 (relu)", "output (linear)")."""
+    g.node(f"title{col}", label=text, shape="plaintext", pos=lay.title(col), fontsize="12")
+
+
+def _draw_neurons(g: Graph, lay: _Layout, model: Any,
+                  layers: list[list[tuple[list[float], float]]], input_names: Sequence[str],
+                  output_names: Sequence[str] | None, precision: int) -> None:
+    """The input circles, then each layer's title and neurons: a neuron shows its bias written
+    in and filled blue/orange by the bias's sign, stronger for larger |b|."""
+    bmax = max((abs(b) for layer in layers for _, b in layer), default=0.0)
+    _draw_title(g, lay, 0, "input")
+    for i, nm in enumerate(input_names):
+        g.node(f"i{i}", label=nm, shape="circle", style="filled", fillcolor="#eeeeee",
+               width="0.6", fixedsize="true", pos=lay.pos(0, i, len(input_names)))
+    acts = [activation_name(layer) for layer in model.layers]
+    for k, layer in enumerate(layers):
+        last = k == len(layers) - 1
+        kind = "output" if last else f"hidden {k + 1}"
+        _draw_title(g, lay, k + 1, f"{kind} ({acts[k]})" if acts[k] else kind)
+        for j, (_, b) in enumerate(layer):
+            t = abs(b) / bmax if bmax > 0 else 0.0
+            fill = _mix(POSITIVE if b >= 0 else NEGATIVE, 0.15 + 0.6 * t)
+            name = f"\\n{output_names[j]}" if last and output_names is not None else ""
+            g.node(f"L{k}n{j}", label=f"b {fmt(b, precision)}{name}", shape="circle",
+                   style="filled", fillcolor=fill, width="0.75", fixedsize="true",
+                   tooltip=f"layer {k}, neuron {j}: bias {b!r}",
+                   pos=lay.pos(k + 1, j, len(layer)))
+
+
+def _draw_weights(g: Graph, lay: _Layout, layers: list[list[tuple[list[float], float]]],
+                  show_weights: bool, precision: int) -> None:
+    """Every weight as an edge styled by :func:`weight_style`; with ``show_weights`` also its
+    value, as a label node of its own at its spot from :func:`weight_label_positions` (an edge
+    label would land on other edges and labels where edges cross)."""
+    wmax = max((abs(w) for layer in layers for ws, _ in layer for w in ws), default=0.0)
+    spots = weight_label_positions(lay.sizes, lay.dx, lay.dy, lay.rankdir) if show_weights else {}
+    for k, layer in enumerate(layers):
+        src = ([f"i{i}" for i in range(lay.sizes[0])] if k == 0
+               else [f"L{k - 1}n{i}" for i in range(len(layers[k - 1]))])
+        for j, (ws, _) in enumerate(layer):
+            for i, w in enumerate(ws):
+                attrs = weight_style(w, wmax)
+                attrs["tooltip"] = f"w = {w!r}"
+                g.edge(src[i], f"L{k}n{j}", **attrs)
+                if show_weights:  # a label node of its own, on the edge, never on another
+                    a, c = spots[(k, i, j)]
+                    g.node(f"w{k}_{i}_{j}", label=fmt(w, precision), shape="plaintext",
+                           fontsize="8", style="filled", fillcolor="#ffffffd0", margin="0.01",
+                           width="0", height="0", fontcolor=attrs["color"], pos=lay.at(a, c),
+                           tooltip=f"w = {w!r}")
+
+
+def _draw_legend(g: Graph, lay: _Layout) -> None:
+    """The key of the colours and widths: under the network (LR) or right of it (TB)."""
+    key = ('<<table border="0" cellborder="0" cellspacing="2">'
+           f'<tr><td><font color="{POSITIVE}"><b>&#9472;&#9472;</b></font></td>'
+           '<td align="left">weight &gt; 0</td>'
+           f'<td><font color="{NEGATIVE}"><b>&#9472;&#9472;</b></font></td>'
+           '<td align="left">weight &lt; 0</td>'
+           '<td align="left">width: |w| (thickest = largest)</td></tr>'
+           f'<tr><td bgcolor="{_mix(POSITIVE, 0.6)}"> </td><td align="left">bias &gt; 0</td>'
+           f'<td bgcolor="{_mix(NEGATIVE, 0.6)}"> </td><td align="left">bias &lt; 0</td>'
+           '<td align="left">b: the bias written in the neuron</td></tr></table>>')
+    far = len(lay.sizes) - 1  # the last column
+    g.node("legend", label=key, shape="plaintext", fontsize="9",
+           pos=lay.at(far * lay.dx / 2, -lay.head - 0.1) if lay.rankdir == "LR"
+           else lay.at(far * lay.dx + 1.2, 0.0))
+
+
 def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
                  output_names: Sequence[str] | None = None, show_weights: bool = False,
                  rankdir: str = "LR", precision: int = 2, legend: bool = True) -> graphviz.Digraph:
@@ -158,89 +277,14 @@ def draw_network(model: Any, *, input_names: Sequence[str] | None = None,
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw_network(): rankdir must be 'LR' or 'TB', got {rankdir!r}")
     layers = _layers(model)
-    nin = len(layers[0][0][0])
-    if input_names is None:
-        input_names = [f"x{i + 1}" for i in range(nin)]
-    if len(input_names) != nin:
-        raise ValueError(f"draw_network(): input_names has {len(input_names)} names but the "
-                         f"model has {nin} inputs")
-    n_out = len(layers[-1])
-    if output_names is not None and len(output_names) != n_out:
-        raise ValueError(f"draw_network(): output_names has {len(output_names)} names but the "
-                         f"model has {n_out} outputs")
-    wmax = max((abs(w) for layer in layers for ws, _ in layer for w in ws), default=0.0)
-    bmax = max((abs(b) for layer in layers for _, b in layer), default=0.0)
-
-    # Positions are pinned (neato -n style), so neurons keep their order and columns line up.
-    sizes = [nin] + [len(layer) for layer in layers]
-    tallest = max(sizes)
-    dx, dy = _spacing(sizes, show_weights, rankdir)
-
-    def at(along: float, across: float) -> str:
-        if rankdir == "TB":
-            return f"{-across:.3f},{-along:.3f}!"
-        return f"{along:.3f},{across:.3f}!"
-
-    def pos(col: int, row: int, n: int) -> str:
-        across = ((tallest - 1) / 2 - row + (n - 1) / 2 - (tallest - 1) / 2) * dy
-        return at(col * dx, across)
-
+    input_names = _checked_names(layers, input_names, output_names)
+    lay = _Layout([len(input_names)] + [len(layer) for layer in layers], show_weights, rankdir)
     g = Graph("network", engine="neato",  # a Digraph that displays as SVG + PNG in Jupyter
               graph_attr={"splines": "line", "outputorder": "edgesfirst"},
               node_attr={"fontname": "Helvetica", "fontsize": "10"},
               edge_attr={"arrowhead": "none", "fontname": "Helvetica", "fontsize": "8"})
-    head = (tallest - 1) / 2 * dy + 0.8
-
-    def title(col: int, text: str) -> None:
-        if rankdir == "TB":
-            p = f"{-head - 0.6:.3f},{-col * dx:.3f}!"
-        else:
-            p = f"{col * dx:.3f},{head:.3f}!"
-        g.node(f"title{col}", label=text, shape="plaintext", pos=p, fontsize="12")
-
-    title(0, "input")
-    for i, nm in enumerate(input_names):
-        g.node(f"i{i}", label=nm, shape="circle", style="filled", fillcolor="#eeeeee",
-               width="0.6", fixedsize="true", pos=pos(0, i, nin))
-    acts = [activation_name(layer) for layer in model.layers]
-    for k, layer in enumerate(layers):
-        last = k == len(layers) - 1
-        kind = "output" if last else f"hidden {k + 1}"
-        title(k + 1, f"{kind} ({acts[k]})" if acts[k] else kind)
-        for j, (_, b) in enumerate(layer):
-            t = abs(b) / bmax if bmax > 0 else 0.0
-            fill = _mix(POSITIVE if b >= 0 else NEGATIVE, 0.15 + 0.6 * t)
-            name = f"\\n{output_names[j]}" if last and output_names is not None else ""
-            g.node(f"L{k}n{j}", label=f"b {fmt(b, precision)}{name}", shape="circle",
-                   style="filled", fillcolor=fill, width="0.75", fixedsize="true",
-                   tooltip=f"layer {k}, neuron {j}: bias {b!r}", pos=pos(k + 1, j, len(layer)))
-    spots = weight_label_positions(sizes, dx, dy, rankdir) if show_weights else {}
-    for k, layer in enumerate(layers):
-        src = ([f"i{i}" for i in range(nin)] if k == 0
-               else [f"L{k - 1}n{i}" for i in range(len(layers[k - 1]))])
-        for j, (ws, _) in enumerate(layer):
-            for i, w in enumerate(ws):
-                attrs = weight_style(w, wmax)
-                attrs["tooltip"] = f"w = {w!r}"
-                g.edge(src[i], f"L{k}n{j}", **attrs)
-                if show_weights:  # a label node of its own, on the edge, never on another
-                    a, c = spots[(k, i, j)]
-                    g.node(f"w{k}_{i}_{j}", label=fmt(w, precision), shape="plaintext",
-                           fontsize="8", style="filled", fillcolor="#ffffffd0", margin="0.01",
-                           width="0", height="0", fontcolor=attrs["color"], pos=at(a, c),
-                           tooltip=f"w = {w!r}")
+    _draw_neurons(g, lay, model, layers, input_names, output_names, precision)
+    _draw_weights(g, lay, layers, show_weights, precision)
     if legend:
-        key = ('<<table border="0" cellborder="0" cellspacing="2">'
-               f'<tr><td><font color="{POSITIVE}"><b>&#9472;&#9472;</b></font></td>'
-               '<td align="left">weight &gt; 0</td>'
-               f'<td><font color="{NEGATIVE}"><b>&#9472;&#9472;</b></font></td>'
-               '<td align="left">weight &lt; 0</td>'
-               '<td align="left">width: |w| (thickest = largest)</td></tr>'
-               f'<tr><td bgcolor="{_mix(POSITIVE, 0.6)}"> </td><td align="left">bias &gt; 0</td>'
-               f'<td bgcolor="{_mix(NEGATIVE, 0.6)}"> </td><td align="left">bias &lt; 0</td>'
-               '<td align="left">b: the bias written in the neuron</td></tr></table>>')
-        far = len(sizes) - 1  # the last column
-        g.node("legend", label=key, shape="plaintext", fontsize="9",
-               pos=at(far * dx / 2, -head - 0.1) if rankdir == "LR"
-               else at(far * dx + 1.2, 0.0))
+        _draw_legend(g, lay)
     return g

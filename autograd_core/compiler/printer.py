@@ -109,8 +109,12 @@ def comment(text: str) -> str:
                    else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def _note(note: Note) -> str:
-    return comment(note.head + note.rest)
+def _noted(code: str, note: Note) -> str:
+    """``code`` with its note (if not empty) as a comment aligned at column 44, or two spaces after
+    the code when the code is longer."""
+    if not note:
+        return code
+    return code.ljust(max(len(code) + 2, 44)) + f"# {comment(note.head + note.rest)}"
 
 
 def statement(st: Stmt, target: str = "numpy", indent: str = "    ") -> str:
@@ -119,9 +123,7 @@ def statement(st: Stmt, target: str = "numpy", indent: str = "    ") -> str:
         return f"{indent}# {comment(st.text)}"
     if isinstance(st, For):
         names = ", ".join(expr(v, 0, target) for v in st.targets.items)
-        head = f"{indent}for {names} in {expr(st.iter, 0, target)}:"
-        if st.note:
-            head = head.ljust(max(len(head) + 2, 44)) + f"# {_note(st.note)}"
+        head = _noted(f"{indent}for {names} in {expr(st.iter, 0, target)}:", st.note)
         return "\n".join([head] + [statement(b, target, indent + "    ") for b in st.body])
     if isinstance(st, Return):
         if isinstance(st.value, Tup) and len(st.value.items) > 1 and not st.value.trailing:
@@ -131,17 +133,14 @@ def statement(st: Stmt, target: str = "numpy", indent: str = "    ") -> str:
         names = ", ".join(expr(v, 0, target) for v in st.target.items)
         comma = "," if len(st.target.items) == 1 else ""
         code = f"{indent}{names}{comma} = {expr(st.value, 0, target)}"
-    elif isinstance(st, Assign):
-        code = f"{indent}{expr(st.target, 0, target)} = {expr(st.value, 0, target)}"
-    elif isinstance(st, AugAssign):
-        code = f"{indent}{expr(st.target, 0, target)} += {expr(st.value, 0, target)}"
+    elif isinstance(st, (Assign, AugAssign)):
+        sign = "+=" if isinstance(st, AugAssign) else "="
+        code = f"{indent}{expr(st.target, 0, target)} {sign} {expr(st.value, 0, target)}"
     elif isinstance(st, Do):
         code = f"{indent}{expr(st.value, 0, target)}"
     else:
         raise TypeError(f"not a statement: {st!r}")
-    if st.note:
-        code = code.ljust(max(len(code) + 2, 44)) + f"# {_note(st.note)}"
-    return code
+    return _noted(code, st.note)
 
 
 def function(fn: Function, target: str = "numpy") -> str:

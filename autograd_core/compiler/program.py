@@ -33,7 +33,7 @@ from autograd_core.compiler import printer
 from autograd_core.compiler.lower import lower
 from autograd_core.compiler.schedule import Schedule, schedule
 from autograd_core.compiler.simplify import simplify
-from autograd_core.compiler.trace import get_data, topological
+from autograd_core.compiler.trace import add_parameters, get_data, topological
 from autograd_core.value import Value
 
 __all__ = ["Program"]
@@ -80,12 +80,7 @@ class Program:
         self.out_shape = out_shape
         self.reduction = reduction
         order = topological(outputs)
-        ph = {id(v) for block in blocks for v in block}
-        seen = {id(p) for p in params}
-        for v in order:
-            if v.is_leaf and id(v) not in ph and id(v) not in seen:
-                params.append(v)
-                seen.add(id(v))
+        add_parameters(order, blocks, params)
         self.parameters = params
         sch: Schedule = schedule(order, blocks, params, outputs)
         self._schedule = sch

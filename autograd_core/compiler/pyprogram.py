@@ -33,7 +33,7 @@ from typing import Any
 
 from autograd_core.compiler import printer
 from autograd_core.compiler.lower_python import lower_python
-from autograd_core.compiler.trace import get_data, topological
+from autograd_core.compiler.trace import add_parameters, get_data, topological
 from autograd_core.value import Value
 
 __all__ = ["PyProgram"]
@@ -68,12 +68,7 @@ class PyProgram:
         self.graph: Any = outputs[0] if out_shape is None else outputs
         self.out_shape = out_shape
         order = topological(outputs)
-        ph = {id(v) for block in blocks for v in block}
-        seen = {id(p) for p in params}
-        for v in order:
-            if v.is_leaf and id(v) not in ph and id(v) not in seen:
-                params.append(v)
-                seen.add(id(v))
+        add_parameters(order, blocks, params)
         self.parameters = params
         self.n_nodes = len(order)
         names = "xyzuvw"

@@ -279,3 +279,15 @@ def topological(outputs: list[Value]) -> list[Value]:
                 seen.add(id(v))
                 order.append(v)
     return order
+
+
+def add_parameters(order: list[Value], blocks: list[list[Value]], params: list[Value]) -> None:
+    """Append to ``params`` every leaf of ``order`` that is neither a placeholder (a Value of
+    ``blocks``) nor in ``params`` already, in graph order: the parameters a traced function
+    reached on its own (an MLP's weights), after the ones the caller named."""
+    ph = {id(v) for block in blocks for v in block}
+    seen = {id(p) for p in params}
+    for v in order:
+        if v.is_leaf and id(v) not in ph and id(v) not in seen:
+            params.append(v)
+            seen.add(id(v))
