@@ -9,26 +9,11 @@ and step table viz makes of its loss, and that numpy never got into ``sys.module
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-BLOCK_NUMPY = """
-import sys
-
-class NoNumpy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "numpy" or name.startswith("numpy."):
-            raise ImportError(f"No module named {name!r} (blocked by the test)")
-        return None
-
-sys.meta_path.insert(0, NoNumpy())
-"""
+from tests.without_numpy import run_without_numpy
 
 REPORT = """
 import json
@@ -36,18 +21,16 @@ print("REPORT " + json.dumps(report))
 """
 
 
-def run_without_numpy(body: str) -> dict:
+def report_without_numpy(body: str) -> dict:
     """Run ``body`` (which fills a dict ``report``) where numpy cannot be imported."""
-    code = BLOCK_NUMPY + "report = {}\n" + textwrap.dedent(body) + REPORT
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    done = run_without_numpy("report = {}\n" + textwrap.dedent(body) + REPORT)
     assert done.returncode == 0, done.stderr
     line = [x for x in done.stdout.splitlines() if x.startswith("REPORT ")][-1]
     return json.loads(line[len("REPORT "):])
 
 
 def test_the_blocker_blocks() -> None:
-    report = run_without_numpy("""
+    report = report_without_numpy("""
         try:
             import numpy  # noqa: F401
         except ImportError as e:
@@ -57,7 +40,7 @@ def test_the_blocker_blocks() -> None:
 
 
 def test_engine_and_viz_dot_text_without_numpy() -> None:
-    report = run_without_numpy("""
+    report = report_without_numpy("""
         import autograd_core, nn, viz
         from autograd_core import Value, grad, jvp
 
@@ -90,7 +73,7 @@ def test_engine_and_viz_dot_text_without_numpy() -> None:
 
 def test_xor_mlp_trained_eagerly_and_its_loss_drawn() -> None:
     """nn.MLP, a loss and SGD, the loop a learner writes, then the DOT text of the loss."""
-    report = run_without_numpy("""
+    report = report_without_numpy("""
         import nn, viz
 
         X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
@@ -117,7 +100,7 @@ def test_xor_mlp_trained_eagerly_and_its_loss_drawn() -> None:
 
 
 def test_xor_mlp_trained_by_fit_and_its_loss_drawn() -> None:
-    report = run_without_numpy("""
+    report = report_without_numpy("""
         import nn, viz
 
         X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]

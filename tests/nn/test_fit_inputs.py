@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import signal
-import time
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ import nn
 from autograd_core import Value
 from nn import MLP, SGD, Adam, RMSprop, data
 from nn.array_optim import ArrayOptimizer
+from tests.interrupts import interrupt_at_many_points, median_time
 
 
 def _params(model):
@@ -121,35 +121,8 @@ def test_ctrl_c_inside_a_compiled_step_is_all_or_nothing(cls, kwargs):
         return opt, ArrayOptimizer(opt, params), start.copy()
 
     opt, runner, theta = fresh()
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        runner.step(theta, grad)
-        times.append(time.perf_counter() - t0)
-    step_time = sorted(times)[1]
-    armed = [False]
-
-    def on_alarm(signum, frame):
-        if armed[0]:
-            armed[0] = False
-            raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    interrupts = 0
-    try:
-        for k in range(40):
-            try:
-                armed[0] = True
-                signal.setitimer(signal.ITIMER_REAL, step_time * 0.04 * (k + 1))
-                runner.step(theta, grad)
-                armed[0] = False
-            except KeyboardInterrupt:
-                interrupts += 1
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                armed[0] = False
-    finally:
-        signal.signal(signal.SIGALRM, old)
+    step_time = median_time(lambda: runner.step(theta, grad))
+    interrupts = interrupt_at_many_points(lambda: runner.step(theta, grad), step_time)
     assert interrupts >= 5 and opt.steps > 3
     ref_opt, ref, ref_theta = fresh()
     for _ in range(opt.steps):

@@ -9,7 +9,6 @@ import os
 import signal
 import stat
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -20,6 +19,7 @@ from autograd_core import Value
 from nn import MLP, SGD, Adam, LoadError, RMSprop, data
 from nn import serialization as ser
 from nn.losses import cross_entropy
+from tests.interrupts import interrupt_at_many_points, median_time
 
 
 def write(path, doc) -> None:
@@ -221,35 +221,9 @@ def test_ctrl_c_inside_steps_is_all_or_nothing(cls, kwargs):
     opt = cls(params, lr=0.01, **kwargs)
     for i, p in enumerate(params):
         p.grad = math.sin(i)
-    times = []
-    for _ in range(3):  # whole steps, timed
-        t0 = time.perf_counter()
-        opt.step()
-        times.append(time.perf_counter() - t0)
-    step_time = sorted(times)[1]
-    armed = [False]
-
-    def on_alarm(signum, frame):
-        if armed[0]:
-            armed[0] = False
-            raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    interrupts = 0
-    try:
-        for k in range(40):  # one timer per call, at 0.04, 0.08, ... 1.6 step times
-            try:
-                armed[0] = True
-                signal.setitimer(signal.ITIMER_REAL, step_time * 0.04 * (k + 1))
-                opt.step()
-                armed[0] = False
-            except KeyboardInterrupt:
-                interrupts += 1
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                armed[0] = False
-    finally:
-        signal.signal(signal.SIGALRM, old)
+    step_time = median_time(opt.step)  # whole steps, timed
+    # one timer per call, at 0.04, 0.08, ... 1.6 step times
+    interrupts = interrupt_at_many_points(opt.step, step_time)
     assert interrupts >= 5 and opt.steps > 3  # some steps interrupted, some completed
     ref = [Value(math.cos(i)) for i in range(n)]
     ref_opt = cls(ref, lr=0.01, **kwargs)

@@ -5,18 +5,7 @@ Each test runs a script in a fresh interpreter whose meta-path finder refuses ``
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
-BLOCK = """
-import sys
-class _NoNumpy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "numpy" or name.startswith("numpy."):
-            raise ImportError(f"No module named {name!r} (blocked by the test)")
-        return None
-"""
+from tests.without_numpy import run_without_numpy
 
 TRAIN = """
 import math
@@ -58,13 +47,8 @@ print("numpy imported:", "numpy" in sys.modules)
 """
 
 
-def _run(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
-                          text=True, timeout=300)
-
-
 def test_xor_trains_where_numpy_cannot_be_imported():
-    r = _run(BLOCK + "sys.meta_path.insert(0, _NoNumpy())\n" + TRAIN)
+    r = run_without_numpy(TRAIN)
     assert r.returncode == 0, r.stderr
     assert "numpy imported: False" in r.stdout
 
@@ -72,17 +56,13 @@ def test_xor_trains_where_numpy_cannot_be_imported():
 def test_nn_itself_imports_no_numpy_on_the_eager_path():
     """The same script, with numpy refused from the moment ``nn`` is first imported (the
     engine is imported before, as it may still import numpy for its compiler)."""
-    r = _run(BLOCK + "import autograd_core\nsys.meta_path.insert(0, _NoNumpy())\n"
-             "for _k in [k for k in sys.modules if k == 'numpy' or k.startswith('numpy.')]:\n"
-             "    del sys.modules[_k]\n" + TRAIN)
+    r = run_without_numpy(TRAIN, before="import autograd_core\n")
     assert r.returncode == 0, r.stderr
     assert "numpy imported: False" in r.stdout
 
 
 def test_what_needs_numpy_says_so():
-    r = _run(BLOCK + "import autograd_core\nsys.meta_path.insert(0, _NoNumpy())\n"
-             "for _k in [k for k in sys.modules if k == 'numpy' or k.startswith('numpy.')]:\n"
-             "    del sys.modules[_k]\n" + """
+    r = run_without_numpy(before="import autograd_core\n", script="""
 import nn
 for call in (lambda: nn.data.moons(10), lambda: list(nn.data.minibatches([[1.0]], [1.0], 1))):
     try:
