@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -55,6 +55,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Browser:
     """A Chromium page with the network blocked; records requests and console messages."""
 
+    #: Chromium's flags beyond FLAGS; the live pages' browser changes them.
+    extra_flags: tuple[str, ...] = ("--window-size=1200,900",)
+    #: URLs refused outright (the live pages' browser must reach its local server instead).
+    blocked_urls: tuple[str, ...] = ("http://*", "https://*", "ws://*", "wss://*", "ftp://*")
+
     def __init__(self, chromium: str, driver_path: str) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -62,15 +67,14 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
         options = webdriver.ChromeOptions()
         options.binary_location = chromium
-        for flag in FLAGS:
+        for flag in (*FLAGS, *self.extra_flags, f"--user-data-dir={self.profile}"):
             options.add_argument(flag)
-        options.add_argument(f"--user-data-dir={self.profile}")
-        options.add_argument("--window-size=1200,900")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(options=options, service=Service(driver_path))
+        self.driver.set_script_timeout(180)
         self.driver.execute_cdp_cmd("Network.enable", {})
-        self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [
-            "http://*", "https://*", "ws://*", "wss://*", "ftp://*"]})
+        if self.blocked_urls:
+            self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": list(self.blocked_urls)})
 
     def open(self, path: Path, width: int = 1200, height: int = 900) -> None:
         self.driver.set_window_size(width, height)
@@ -113,25 +117,37 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+B = TypeVar("B", bound="Browser")
+
+
+def _session_browser(kind: type[B]) -> Iterator[B]:
     pytest.importorskip("selenium", reason="the browser tests need selenium (the test extra)")
     chromium, driver = _browser_paths()
-    b = Browser(chromium, driver)
+    b = kind(chromium, driver)
     try:
         yield b
     finally:
         b.close()
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    yield from _session_browser(Browser)
+
+
+def _assert_requests_within(browser: Browser, prefix: str, where: object) -> None:
+    """Every request since the last check started with ``prefix`` (or was inline data), and
+    the console holds no error."""
+    outside = [u for u in browser.requests()
+               if not (u.startswith(prefix) or u.startswith(("data:", "blob:", "about:")))]
+    assert outside == [], f"requests leaving {where}: {outside}"
+    assert browser.console_errors() == []
+
+
 def assert_stayed_inside(browser: Browser, folder: Path) -> None:
     """Every request since the last check was a file inside ``folder`` (or inline data), and
     the console holds no error."""
-    inside = folder.resolve().as_uri() + "/"
-    outside = [u for u in browser.requests()
-               if not (u.startswith(inside) or u.startswith(("data:", "blob:", "about:")))]
-    assert outside == [], f"requests leaving {folder}: {outside}"
-    assert browser.console_errors() == []
+    _assert_requests_within(browser, folder.resolve().as_uri() + "/", folder)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,22 +181,9 @@ class LiveBrowser(Browser):
     """Chromium for served pages: every host name but 127.0.0.1 resolves to nothing (instead
     of blocking http, which the local server needs)."""
 
-    def __init__(self, chromium: str, driver_path: str) -> None:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-
-        self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for flag in FLAGS:
-            options.add_argument(flag)
-        options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
-        options.add_argument(f"--user-data-dir={self.profile}")
-        options.add_argument("--window-size=1280,900")
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        self.driver = webdriver.Chrome(options=options, service=Service(driver_path))
-        self.driver.set_script_timeout(180)
-        self.driver.execute_cdp_cmd("Network.enable", {})
+    extra_flags = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                   "--window-size=1280,900")
+    blocked_urls = ()
 
     def get(self, url: str, width: int = 1280, height: int = 900) -> None:
         self.driver.set_window_size(width, height)
@@ -198,19 +201,10 @@ class LiveBrowser(Browser):
 
 @pytest.fixture(scope="session")
 def live_browser() -> Iterator[LiveBrowser]:
-    pytest.importorskip("selenium", reason="the browser tests need selenium (the test extra)")
-    chromium, driver = _browser_paths()
-    b = LiveBrowser(chromium, driver)
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from _session_browser(LiveBrowser)
 
 
 def assert_served_only(browser: Browser, base: str) -> None:
     """Every request since the last check went to the local server (or was inline data), and
     the console holds no error."""
-    outside = [u for u in browser.requests()
-               if not (u.startswith(base) or u.startswith(("data:", "blob:", "about:")))]
-    assert outside == [], f"requests leaving {base}: {outside}"
-    assert browser.console_errors() == []
+    _assert_requests_within(browser, base, base)
