@@ -26,6 +26,7 @@ __all__ = ["ATOM", "AugAssign", "Assign", "Attr", "BinOp", "Call", "Comment", "D
 
 ATOM = 100
 PREC = {"+": 11, "-": 11, "*": 12, "/": 12, "@": 12, "**": 14}
+NEG_PREC = 13  #: unary minus (and what its operand needs)
 
 
 class NotSymbolic(Exception):
@@ -136,6 +137,13 @@ class BinOp(Expr):
     def prec(self) -> int:
         return PREC[self.op]
 
+    @property
+    def operand_prec(self) -> tuple[int, int]:
+        """The precedence the left and the right operand need to stand without parentheses:
+        ``**`` binds tighter than a unary minus on its left (``(-x) ** 2``) and groups to the
+        right; the other operators group to the left (``a - (b - c)``)."""
+        return (15, 13) if self.op == "**" else (PREC[self.op], PREC[self.op] + 1)
+
 
 @dataclass(eq=False, frozen=True)
 class Neg(Expr):
@@ -144,7 +152,7 @@ class Neg(Expr):
 
     @property
     def prec(self) -> int:
-        return 13
+        return NEG_PREC
 
 
 @dataclass(eq=False, frozen=True)

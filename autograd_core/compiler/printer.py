@@ -15,6 +15,7 @@ import math
 
 from autograd_core.compiler.ir import (
     ATOM,
+    NEG_PREC,
     Assign,
     Attr,
     AugAssign,
@@ -72,16 +73,13 @@ def expr(e: Expr, need: int = 0, target: str = "numpy") -> str:
     if isinstance(e, Name):  # the most common case: a name never needs parentheses
         return e.id
     if isinstance(e, BinOp):
-        p = e.prec
-        if e.op == "**":
-            text = f"{expr(e.left, 15, target)} ** {expr(e.right, 13, target)}"
-        else:
-            text = f"{expr(e.left, p, target)} {e.op} {expr(e.right, p + 1, target)}"
-        return text if p >= need else f"({text})"
+        left, right = e.operand_prec
+        text = f"{expr(e.left, left, target)} {e.op} {expr(e.right, right, target)}"
+        return text if e.prec >= need else f"({text})"
     if isinstance(e, Num):
         text = number(e.value, target)
     elif isinstance(e, Neg):
-        text = f"-{expr(e.operand, 13, target)}"
+        text = f"-{expr(e.operand, NEG_PREC, target)}"
     elif isinstance(e, Call):
         args = [expr(a, 0, target) for a in e.args]
         args += [f"{k}={expr(v, 0, target)}" for k, v in e.kwargs]

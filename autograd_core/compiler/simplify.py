@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from autograd_core.compiler.ir import (
     ATOM,
+    NEG_PREC,
     Assign,
     Attr,
     AugAssign,
@@ -54,11 +55,10 @@ def _children(e: Expr, need: int) -> list[tuple[Expr, int]]:
     if isinstance(e, (Name, Num)):
         return []
     if isinstance(e, BinOp):
-        if e.op == "**":
-            return [(e.left, 15), (e.right, 13)]
-        return [(e.left, e.prec), (e.right, e.prec + 1)]
+        left, right = e.operand_prec
+        return [(e.left, left), (e.right, right)]
     if isinstance(e, Neg):
-        return [(e.operand, 13)]
+        return [(e.operand, NEG_PREC)]
     if isinstance(e, Call):
         return [(e.func, ATOM)] + [(a, 0) for a in e.args] + [(v, 0) for _, v in e.kwargs]
     if isinstance(e, Attr):
